@@ -31,6 +31,9 @@ RUN apt-get update -q \
 
 FROM scratch
 COPY --from=unpack /rootfs/ /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+    LANG=C.UTF-8
 USER 65532
 WORKDIR /home/nonroot
 ENTRYPOINT ["/usr/bin/python3.13"]

@@ -1,15 +1,13 @@
 # Stand-in for the official python:3.13 image, built from Debian's packages
 # because no registry is reachable here. Like the real one it carries a full
-# toolchain and puts python, pip and python3 on /usr/local/bin.
+# toolchain, and python, python3 and pip live in /usr/local with a
+# site-packages of their own: /usr/local is a venv over Debian's Python, so
+# `pip install` there never meets a package that Debian installed.
 FROM debian:13-slim
 RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      python3 python3-venv python3-pip python3-dev gcc g++ make libc6-dev \
+      python3 python3-venv python3-dev gcc g++ make libc6-dev \
       git curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && rm -f /usr/lib/python3.*/EXTERNALLY-MANAGED \
- && for t in python python3 pip pip3; do \
-      ln -s "/usr/bin/$( [ "${t#pip}" = "$t" ] && echo python3 || echo pip3 )" \
-        "/usr/local/bin/$t"; \
-    done
+ && python3 -m venv /usr/local
 CMD ["python3"]

@@ -1,0 +1,220 @@
+import * as core from '@actions/core'
+import { existsSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { ConfigurationError } from './errors.js'
+import { parseSize, SIZE_FORMS } from './sizes.js'
+import { splitCommand } from './command-line.js'
+
+export const PACKAGE_MANAGERS = ['pip', 'poetry'] as const
+export type PackageManagerName = (typeof PACKAGE_MANAGERS)[number]
+
+export type RuntimeChoice =
+  | { kind: 'auto' }
+  | { kind: 'distroless' }
+  | { kind: 'slim' }
+  | { kind: 'image'; image: string }
+
+export type BaselineChoice =
+  | { kind: 'auto' }
+  | { kind: 'generated' }
+  | { kind: 'dockerfile'; path: string }
+
+export type SmokeTest =
+  | { kind: 'auto'; timeoutSeconds: number }
+  | { kind: 'off' }
+  | { kind: 'command'; argv: string[]; timeoutSeconds: number }
+
+export interface Budgets {
+  maxSize?: number
+}
+
+/** Every input, parsed and checked once. */
+export interface Settings {
+  workingDirectory: string
+  pythonVersion?: string
+  packageManager: PackageManagerName | 'auto'
+  command?: string[]
+  runtime: RuntimeChoice
+  baseline: BaselineChoice
+  budgets: Budgets
+  smokeTest: SmokeTest
+  build: boolean
+  caCertificates?: string
+  keepImages: boolean
+  githubToken: string
+}
+
+/** Reads one input; `name` is the one documented in action.yml. */
+export type InputReader = (name: string) => string
+
+const readActionInput: InputReader = name => core.getInput(name)
+
+export function getSettings(read: InputReader = readActionInput): Settings {
+  const input = checkedReader(read)
+  const workingDirectory = parseWorkingDirectory(input('working-directory'))
+  const smokeTimeout = parseSeconds('smoke-test-timeout', input)
+  return {
+    workingDirectory,
+    pythonVersion: parsePythonVersion(input('python-version')),
+    packageManager: parsePackageManager(input('package-manager')),
+    command: parseCommand(input('command')),
+    runtime: parseRuntime(input('runtime')),
+    baseline: parseBaseline(input('baseline'), workingDirectory),
+    budgets: { maxSize: parseOptionalSize('max-size', input('max-size')) },
+    smokeTest: parseSmokeTest(input('smoke-test'), smokeTimeout),
+    build: parseBoolean('build', input('build'), true),
+    caCertificates: parseCaCertificates(input('ca-certificates')),
+    keepImages: parseBoolean('keep-images', input('keep-images'), false),
+    githubToken: input('github-token')
+  }
+}
+
+// Inputs end up in Dockerfiles and command lines: a line break or control
+// character could smuggle in an instruction, so none is accepted anywhere.
+function checkedReader(read: InputReader): InputReader {
+  return name => {
+    const value = read(name).trim()
+    if (name !== 'github-token' && /[\u0000-\u001f\u007f]/.test(value)) {
+      throw new ConfigurationError(
+        `Input ${name} contains a line break or control character; ` +
+          'expected a single line of text.'
+      )
+    }
+    return value
+  }
+}
+
+function parseWorkingDirectory(value: string): string {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+  const dir = path.resolve(workspace, value || '.')
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ConfigurationError(
+      `Input working-directory: "${value}" is not a folder ` +
+        `(resolved to ${dir}); expected the path of the Python project, ` +
+        'relative to the repository root.'
+    )
+  }
+  return dir
+}
+
+function parsePythonVersion(value: string): string | undefined {
+  if (!value) return undefined
+  const match = /^3\.(\d{1,2})(?:\.\d+)?$/.exec(value)
+  if (!match) {
+    throw new ConfigurationError(
+      `Input python-version: "${value}" is not a Python version; ` +
+        'expected major.minor such as 3.13.'
+    )
+  }
+  return `3.${match[1]}`
+}
+
+function parsePackageManager(value: string): PackageManagerName | 'auto' {
+  const name = (value || 'auto').toLowerCase()
+  if (name === 'auto') return 'auto'
+  if ((PACKAGE_MANAGERS as readonly string[]).includes(name)) {
+    return name as PackageManagerName
+  }
+  throw new ConfigurationError(
+    `Input package-manager: "${value}" is not supported; expected auto, ` +
+      `${PACKAGE_MANAGERS.join(', ')}.`
+  )
+}
+
+function parseCommand(value: string): string[] | undefined {
+  if (!value) return undefined
+  return splitCommand(value, 'command')
+}
+
+const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._/:@-]*$/i
+
+function parseRuntime(value: string): RuntimeChoice {
+  const name = value || 'auto'
+  if (name === 'auto' || name === 'distroless' || name === 'slim') {
+    return { kind: name }
+  }
+  if (IMAGE_REFERENCE.test(name) && !/\s/.test(name)) {
+    return { kind: 'image', image: name }
+  }
+  throw new ConfigurationError(
+    `Input runtime: "${value}" is neither auto, distroless, slim nor an ` +
+      'image reference such as python:3.13-slim.'
+  )
+}
+
+function parseBaseline(value: string, projectDir: string): BaselineChoice {
+  const name = value || 'auto'
+  if (name === 'auto' || name === 'generated') return { kind: name }
+  const file = path.resolve(projectDir, name)
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new ConfigurationError(
+      `Input baseline: "${value}" is not a file in ${projectDir}; expected ` +
+        'auto, generated, or the path of a Dockerfile.'
+    )
+  }
+  return { kind: 'dockerfile', path: file }
+}
+
+export function parseOptionalSize(
+  name: string,
+  value: string
+): number | undefined {
+  if (!value) return undefined
+  const bytes = parseSize(value)
+  if (bytes === undefined) {
+    throw new ConfigurationError(
+      `Input ${name}: "${value}" is not a size; expected ${SIZE_FORMS}.`
+    )
+  }
+  return bytes
+}
+
+function parseSeconds(name: string, input: InputReader): number {
+  const value = input(name)
+  if (!value) return 60
+  const seconds = Number(value)
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new ConfigurationError(
+      `Input ${name}: "${value}" is not a number of seconds; ` +
+        'expected a whole number above 0, such as 60.'
+    )
+  }
+  return seconds
+}
+
+function parseSmokeTest(value: string, timeoutSeconds: number): SmokeTest {
+  const name = value || 'auto'
+  if (name === 'auto') return { kind: 'auto', timeoutSeconds }
+  if (name === 'off' || name === 'false') return { kind: 'off' }
+  return {
+    kind: 'command',
+    argv: splitCommand(value, 'smoke-test'),
+    timeoutSeconds
+  }
+}
+
+export function parseBoolean(
+  name: string,
+  value: string,
+  fallback: boolean
+): boolean {
+  if (!value) return fallback
+  if (/^(true|yes|on)$/i.test(value)) return true
+  if (/^(false|no|off)$/i.test(value)) return false
+  throw new ConfigurationError(
+    `Input ${name}: "${value}" is not a boolean; expected true or false.`
+  )
+}
+
+function parseCaCertificates(value: string): string | undefined {
+  if (!value) return undefined
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+  const file = path.resolve(workspace, value)
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new ConfigurationError(
+      `Input ca-certificates: "${value}" is not a file; expected the path ` +
+        'of a PEM bundle such as /etc/ssl/certs/ca-certificates.crt.'
+    )
+  }
+  return file
+}

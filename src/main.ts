@@ -1,0 +1,208 @@
+import * as core from '@actions/core'
+import path from 'node:path'
+import { detectProject, type Project } from './detect/index.js'
+import { type BuiltImage, DockerCli } from './docker/cli.js'
+import { smokeTest } from './docker/smoke-test.js'
+import { budgetMessage, checkBudgets } from './enforce/budgets.js'
+import { ConfigurationError, errorMessage, StepFailure } from './errors.js'
+import {
+  CA_SECRET_ID,
+  type GeneratedFiles,
+  OUTPUT_DIR,
+  writeDockerfiles
+} from './generate/index.js'
+import { getSettings, type Settings } from './inputs.js'
+import { measureImage } from './docker/measure-image.js'
+import type { ImageFigures, Report } from './report/model.js'
+import { setOutputs, writeJsonReport } from './report/outputs.js'
+import { renderSummary } from './report/summary.js'
+
+/** The action: inputs, detect, generate, build, measure, report, enforce. */
+export async function run(): Promise<void> {
+  try {
+    const settings = getSettings()
+    if (settings.githubToken) core.setSecret(settings.githubToken)
+    const project = await core.group('Detect the project', async () =>
+      logged(detectProject(settings))
+    )
+    const files = await core.group('Generate Dockerfiles', async () =>
+      logged(writeDockerfiles(project, generateSettings(settings)))
+    )
+    const report = emptyReport(project, files)
+    const failures = settings.build
+      ? await buildMeasureAndCheck(report, files, settings)
+      : []
+    await core.group('Report', () => publish(report))
+    enforce(report, failures)
+  } catch (error) {
+    fail(error)
+  }
+}
+
+/** The steps that need an engine; their failures are reported, not lost. */
+async function buildMeasureAndCheck(
+  report: Report,
+  files: GeneratedFiles,
+  settings: Settings
+): Promise<string[]> {
+  const docker = new DockerCli()
+  await docker.engineVersion()
+  const built: BuiltImage[] = []
+  const failures: string[] = []
+  try {
+    const images = await core.group('Build images', () =>
+      buildImages(docker, report.project, files, settings, built, failures)
+    )
+    if (images.optimized && settings.smokeTest.kind !== 'off') {
+      const tag = images.optimized.tag
+      const setting = settings.smokeTest
+      report.smokeTest = await core.group('Smoke test', () =>
+        smokeTest(docker, tag, report.project.command, setting)
+      )
+      if (!report.smokeTest.passed) {
+        failures.push(
+          `The optimized image did not pass its smoke test ` +
+            `(${report.smokeTest.check}): ${report.smokeTest.detail}`
+        )
+      }
+    }
+    await core.group('Measure images', () =>
+      measureAll(docker, images, files, report)
+    )
+    report.budgets = checkBudgets(settings.budgets, report)
+  } finally {
+    if (!settings.keepImages) await docker.remove(built.map(b => b.tag))
+  }
+  return failures
+}
+
+type BuiltPair = Partial<Record<'baseline' | 'optimized', BuiltImage>>
+
+async function buildImages(
+  docker: DockerCli,
+  project: Project,
+  files: GeneratedFiles,
+  settings: Settings,
+  built: BuiltImage[],
+  failures: string[]
+): Promise<BuiltPair> {
+  const secrets: Record<string, string> = settings.caCertificates
+    ? { [CA_SECRET_ID]: settings.caCertificates }
+    : {}
+  const images: BuiltPair = {}
+  const dockerfiles = {
+    optimized: files.dockerfile,
+    baseline: files.baselineDockerfile
+  }
+  for (const role of ['optimized', 'baseline'] as const) {
+    try {
+      images[role] = await docker.build({
+        role,
+        context: project.root,
+        dockerfile: dockerfiles[role],
+        tag: imageTag(project, role),
+        secrets
+      })
+      built.push(images[role])
+    } catch (error) {
+      if (!(error instanceof StepFailure)) throw error
+      failures.push(error.message)
+    }
+  }
+  return images
+}
+
+async function measureAll(
+  docker: DockerCli,
+  images: BuiltPair,
+  files: GeneratedFiles,
+  report: Report
+): Promise<void> {
+  const started = Date.now()
+  const measure = async (role: 'baseline' | 'optimized', file: string) => {
+    const image = images[role]
+    if (!image) return undefined
+    const figures: ImageFigures = await measureImage(docker, image, role, file)
+    core.info(
+      `${role}: ${figures.size} bytes, ${figures.compressedSize} compressed`
+    )
+    return figures
+  }
+  report.optimized = await measure('optimized', files.dockerfile)
+  report.baseline = await measure('baseline', files.baselineDockerfile)
+  report.measureSeconds = (Date.now() - started) / 1000
+}
+
+async function publish(report: Report): Promise<void> {
+  const reportFile = path.join(report.project.root, OUTPUT_DIR, 'report.json')
+  writeJsonReport(report, reportFile)
+  setOutputs(report, reportFile)
+  const summary = renderSummary(report)
+  core.info(summary)
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(summary).write()
+  }
+}
+
+/** Budgets and failed steps fail the step, after the report is out. */
+function enforce(report: Report, failures: string[]): void {
+  const broken = report.budgets.filter(result => !result.passed)
+  for (const result of broken) {
+    core.error(budgetMessage(result), { title: `venvship ${result.input}` })
+  }
+  const reasons = [...failures]
+  if (broken.length) {
+    reasons.push(
+      `${broken.length} size budget(s) exceeded: ` +
+        broken.map(b => b.input).join(', ')
+    )
+  }
+  if (reasons.length) core.setFailed(reasons.join('\n'))
+}
+
+function fail(error: unknown): void {
+  if (error instanceof ConfigurationError || error instanceof StepFailure) {
+    core.setFailed(error.message)
+    return
+  }
+  // A bug of ours: keep the trace out of the annotation but in the log.
+  core.debug(error instanceof Error ? (error.stack ?? '') : '')
+  core.setFailed(`venvship failed unexpectedly: ${errorMessage(error)}`)
+}
+
+function emptyReport(project: Project, files: GeneratedFiles): Report {
+  return {
+    project,
+    baselineSource: files.baselineSource,
+    builderImage: files.images.builder,
+    runtimeImage: files.images.runtime,
+    dockerfile: files.dockerfile,
+    budgets: []
+  }
+}
+
+function generateSettings(settings: Settings) {
+  return {
+    runtime: settings.runtime,
+    baseline: settings.baseline,
+    caCertificates: Boolean(settings.caCertificates)
+  }
+}
+
+/** A tag unique to this run, so parallel jobs never share an image. */
+function imageTag(project: Project, role: string): string {
+  const name = path
+    .basename(project.root)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+  const run = process.env.GITHUB_RUN_ID
+    ? `${process.env.GITHUB_RUN_ID}-${process.env.GITHUB_RUN_ATTEMPT ?? 1}`
+    : `${process.pid}-${Date.now().toString(36)}`
+  return `venvship/${name || 'project'}:${role}-${run}`
+}
+
+function logged<T>(value: T): T {
+  core.info(JSON.stringify(value, null, 2))
+  return value
+}

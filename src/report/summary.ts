@@ -1,0 +1,121 @@
+import { budgetMessage } from '../enforce/budgets.js'
+import { formatBytes, ratio, reductionPercent } from '../sizes.js'
+import type { ImageFigures, Report } from './model.js'
+
+/** The job summary: headline first, then the table, then the details. */
+export function renderSummary(report: Report): string {
+  return [
+    '## venvship image report',
+    headline(report),
+    sizeTable(report),
+    smokeTestLine(report),
+    budgetLines(report),
+    detectionTable(report)
+  ]
+    .filter(Boolean)
+    .join('\n\n')
+    .concat('\n')
+}
+
+function headline(report: Report): string {
+  const { baseline, optimized } = report
+  if (!optimized) return '**No image was measured.**'
+  if (!baseline) {
+    return `**Optimized image: ${formatBytes(optimized.size)}**`
+  }
+  const saved = baseline.size - optimized.size
+  return (
+    `**${formatBytes(baseline.size)} → ${formatBytes(optimized.size)}**: ` +
+    `${saved >= 0 ? 'saves' : 'adds'} ${formatBytes(Math.abs(saved))} ` +
+    `(${reductionPercent(baseline.size, optimized.size)}%, ` +
+    `${ratio(baseline.size, optimized.size)} smaller).`
+  )
+}
+
+function sizeTable(report: Report): string {
+  const { baseline, optimized } = report
+  const rows: string[][] = []
+  if (baseline)
+    rows.push(imageRow(`Baseline (${report.baselineSource})`, baseline))
+  if (optimized) rows.push(imageRow('Optimized', optimized))
+  if (baseline && optimized) rows.push(differenceRow(baseline, optimized))
+  if (rows.length === 0) return ''
+  return table(['Image', 'Size', 'Compressed', 'Layers', 'Build time'], rows)
+}
+
+function imageRow(label: string, image: ImageFigures): string[] {
+  return [
+    `${label} \`${image.tag}\``,
+    formatBytes(image.size),
+    formatBytes(image.compressedSize),
+    String(image.layerCount),
+    `${image.buildSeconds.toFixed(1)} s`
+  ]
+}
+
+function differenceRow(baseline: ImageFigures, optimized: ImageFigures) {
+  const change = (before: number, after: number) =>
+    `${formatBytes(after - before)} (${-reductionPercent(before, after)}%, ` +
+    `${ratio(before, after)})`
+  return [
+    '**Difference**',
+    change(baseline.size, optimized.size),
+    change(baseline.compressedSize, optimized.compressedSize),
+    String(optimized.layerCount - baseline.layerCount),
+    ''
+  ]
+}
+
+function smokeTestLine(report: Report): string {
+  const result = report.smokeTest
+  if (!result) return 'Smoke test: skipped.'
+  const verdict = result.passed ? '✅ passed' : '❌ failed'
+  const detail = result.detail ? `\n\n\`\`\`text\n${result.detail}\n\`\`\`` : ''
+  return (
+    `Smoke test ${verdict}: the optimized image ${result.check}, ` +
+    `running as user \`${result.user}\`.${detail}`
+  )
+}
+
+function budgetLines(report: Report): string {
+  if (report.budgets.length === 0) return ''
+  return report.budgets
+    .map(result =>
+      result.passed
+        ? `✅ ${result.input}: ${formatBytes(result.actual)} of ` +
+          `${formatBytes(result.limit)}`
+        : `❌ ${budgetMessage(result)}`
+    )
+    .map(line => `- ${line}`)
+    .join('\n')
+}
+
+function detectionTable(report: Report): string {
+  const { project } = report
+  return table(
+    ['Detected', 'Value', 'From'],
+    [
+      ['Package manager', project.packageManager.name, ''],
+      ['Python', project.python.version, project.python.source],
+      [
+        'Start command',
+        `\`${JSON.stringify(project.command.argv)}\``,
+        project.command.source
+      ],
+      [
+        'Builder → runtime',
+        `\`${report.builderImage}\` → \`${report.runtimeImage}\``,
+        ''
+      ],
+      ['Dockerfile', `\`${report.dockerfile}\``, 'generated']
+    ]
+  )
+}
+
+export function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) =>
+    `| ${cells.map(c => c.replace(/\|/g, '\\|')).join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join(
+    '\n'
+  )
+}
