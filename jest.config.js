@@ -21,7 +21,9 @@ export default {
     {
       ...shared,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts']
+      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+      // Cold image builds take minutes; warm ones seconds.
+      testTimeout: 15 * 60 * 1000
     }
   ]
 }

@@ -1,0 +1,144 @@
+import { formatBytes } from '../sizes.js'
+import type { ImageFigures, Report } from './model.js'
+import {
+  budgetLines,
+  detectionTable,
+  headline,
+  sizeTable,
+  smokeTestLine,
+  table
+} from './summary.js'
+
+/** GitHub refuses comment bodies over 65,536 characters. */
+export const COMMENT_LIMIT = 65_536
+// Room for the hidden marker and the truncation note.
+const MARGIN = 1_000
+
+export interface CommentContext {
+  /** The project, as the user knows it: the working-directory input. */
+  project: string
+  /** The generated Dockerfile's text, offered for adoption. */
+  dockerfileText: string
+  /** A link to the workflow run, when running in Actions. */
+  runUrl?: string
+}
+
+interface Section {
+  text: string
+  /** Lower numbers are dropped first when the body is too long. */
+  priority: number
+}
+
+/**
+ * The pull-request comment: the headline first so a phone shows it, then
+ * the figures, then the details in shrinking order of importance.
+ */
+export function renderComment(
+  report: Report,
+  context: CommentContext,
+  limit = COMMENT_LIMIT
+): string {
+  const sections = commentSections(report, context)
+  const kept = fitSections(sections, limit - MARGIN)
+  const dropped = kept.length < sections.length
+  const note = dropped
+    ? '_Some details were left out to stay under GitHub’s comment size ' +
+      'limit; the job summary has them all._'
+    : ''
+  return [...kept.map(s => s.text), note].filter(Boolean).join('\n\n') + '\n'
+}
+
+function commentSections(report: Report, context: CommentContext): Section[] {
+  return [
+    { priority: 100, text: `### venvship · \`${context.project}\`` },
+    { priority: 100, text: headline(report) },
+    { priority: 90, text: sizeTable(report) },
+    { priority: 90, text: budgetLines(report) },
+    { priority: 80, text: smokeTestLine(report) },
+    { priority: 40, text: sizeChart(report) },
+    { priority: 30, text: largestLayers(report.optimized) },
+    { priority: 20, text: detectionTable(report) },
+    { priority: 10, text: dockerfileBlock(context.dockerfileText) },
+    { priority: 95, text: footer(context) }
+  ].filter(section => section.text)
+}
+
+/** Drops the least important sections until the rest fit. */
+export function fitSections(sections: Section[], limit: number): Section[] {
+  const kept = [...sections]
+  const length = () => kept.reduce((sum, s) => sum + s.text.length + 2, 0)
+  while (length() > limit && kept.length > 1) {
+    const lowest = kept.reduce((a, b) => (b.priority < a.priority ? b : a))
+    kept.splice(kept.indexOf(lowest), 1)
+  }
+  return kept
+}
+
+/** A Mermaid bar chart, which GitHub renders in comments. */
+function sizeChart(report: Report): string {
+  const images = [report.baseline, report.optimized].filter(
+    (image): image is ImageFigures => image !== undefined
+  )
+  if (images.length < 2) return ''
+  const megabytes = images.map(image => (image.size / 1e6).toFixed(1))
+  return [
+    '```mermaid',
+    'xychart-beta',
+    '  title "Uncompressed size (MB)"',
+    `  x-axis [${images.map(image => `"${image.role}"`).join(', ')}]`,
+    '  y-axis "MB"',
+    `  bar [${megabytes.join(', ')}]`,
+    '```'
+  ].join('\n')
+}
+
+function largestLayers(image: ImageFigures | undefined, count = 5): string {
+  if (!image || image.layers.length === 0) return ''
+  const rows = [...image.layers]
+    .sort((a, b) => b.size - a.size)
+    .slice(0, count)
+    .map(layer => [
+      formatBytes(layer.size),
+      `\`${shorten(instruction(layer.createdBy), 90)}\``
+    ])
+  return [
+    '<details><summary>Largest layers of the optimized image</summary>',
+    '',
+    table(['Size', 'Made by'], rows),
+    '',
+    '</details>'
+  ].join('\n')
+}
+
+function dockerfileBlock(text: string): string {
+  if (!text) return ''
+  return [
+    '<details><summary>The generated Dockerfile, ready to adopt</summary>',
+    '',
+    '```dockerfile',
+    text.trimEnd(),
+    '```',
+    '',
+    '</details>'
+  ].join('\n')
+}
+
+function footer(context: CommentContext): string {
+  return context.runUrl
+    ? `<sub>[Workflow run](${context.runUrl}) · venvship</sub>`
+    : '<sub>venvship</sub>'
+}
+
+function instruction(createdBy: string | undefined): string {
+  if (!createdBy) return 'unknown'
+  return createdBy
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+    .replace(/^\/bin\/sh -c /, 'RUN ')
+    .replace(/\s+/g, ' ')
+    .replace(/`/g, "'")
+    .trim()
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
