@@ -75,9 +75,11 @@ function checkedReader(read: InputReader): InputReader {
   return name => {
     const value = read(name).trim()
     if (name !== 'github-token' && /[\u0000-\u001f\u007f]/.test(value)) {
+      // JSON escapes show the value on one line: "3.13\n3.12".
+      const shown = JSON.stringify(value).replace(/\u007f/g, '\\u007f')
       throw new ConfigurationError(
-        `Input ${name} contains a line break or control character; ` +
-          'expected a single line of text.'
+        `Input ${name}: ${shown} contains a line break or control ` +
+          'character; expected a single line of text.'
       )
     }
     return value

@@ -35,12 +35,20 @@ export function formatBytes(bytes: number): string {
   if (value < 1000) return `${sign}${value} B`
   for (const unit of ['kB', 'MB', 'GB', 'TB']) {
     value /= 1000
-    if (value < 1000 || unit === 'TB') {
-      const digits = value < 10 ? 2 : value < 100 ? 1 : 0
-      return `${sign}${value.toFixed(digits)} ${unit}`
-    }
+    // Decide on the rounded figure: 999 999 B is "1.00 MB", not "1000 kB".
+    const text = threeDigits(value)
+    if (Number(text) < 1000 || unit === 'TB') return `${sign}${text} ${unit}`
   }
   return `${sign}${bytes} B`
+}
+
+/** 1.54, 12.3, 123: three significant digits, once rounded. */
+function threeDigits(value: number): string {
+  for (const digits of [2, 1]) {
+    const text = value.toFixed(digits)
+    if (Number(text) < 10 ** (3 - digits)) return text
+  }
+  return value.toFixed(0)
 }
 
 /** Percentage saved going from `before` to `after`, one decimal place. */

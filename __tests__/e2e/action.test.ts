@@ -84,15 +84,23 @@ describeWithEngine.each([
   })
 
   afterAll(() => {
-    const images = [run?.outputs['optimized-image'], run?.outputs['baseline-image']]
-    for (const image of images.filter(Boolean)) docker('image', 'rm', '-f', image)
+    const images = [
+      run?.outputs['optimized-image'],
+      run?.outputs['baseline-image']
+    ]
+    for (const image of images.filter(Boolean))
+      docker('image', 'rm', '-f', image)
   })
 
   it('succeeds and builds both images', () => {
     expect(run.stdout).not.toMatch(/::error/)
     expect(run.exitCode).toBe(0)
-    expect(docker('image', 'inspect', run.outputs['optimized-image'])).toBeTruthy()
-    expect(docker('image', 'inspect', run.outputs['baseline-image'])).toBeTruthy()
+    expect(
+      docker('image', 'inspect', run.outputs['optimized-image'])
+    ).toBeTruthy()
+    expect(
+      docker('image', 'inspect', run.outputs['baseline-image'])
+    ).toBeTruthy()
   })
 
   it('makes the optimized image at most 0.3 times the baseline', () => {
@@ -126,7 +134,9 @@ describeWithEngine.each([
       const image = run.outputs[`${role}-image`]
       const reported = Number(run.outputs[`${role}-size`])
       expect(reported).toBe(layerTarBytes(image))
-      const engine = Number(docker('image', 'inspect', '-f', '{{.Size}}', image))
+      const engine = Number(
+        docker('image', 'inspect', '-f', '{{.Size}}', image)
+      )
       // Layer tars carry headers and padding on top of the file bytes.
       expect(Math.abs(reported - engine) / engine).toBeLessThan(0.05)
       const compressed = Number(run.outputs[`${role}-compressed-size`])
@@ -165,7 +175,10 @@ describeWithEngine('a size budget', () => {
 
 describe('bad inputs', () => {
   it.each([
-    [{ 'working-directory': 'no/such/folder' }, /working-directory: "no\/such\/folder"/],
+    [
+      { 'working-directory': 'no/such/folder' },
+      /working-directory: "no\/such\/folder"/
+    ],
     [
       { 'working-directory': 'examples/flask-pip', 'max-size': 'ten' },
       /max-size: "ten" is not a size; expected/

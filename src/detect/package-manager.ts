@@ -86,7 +86,9 @@ function requirementFiles(files: ProjectFiles, root: string): string[] {
     for (const line of (files.text(found[i]) ?? '').split('\n')) {
       const include = INCLUDE.exec(line.trim())?.[1]
       if (!include) continue
-      const file = path.posix.normalize(path.posix.join(dir, include))
+      const file = path.posix.isAbsolute(include)
+        ? include
+        : path.posix.normalize(path.posix.join(dir, include))
       checkIncludedFile(files, found[i], file)
       if (!found.includes(file)) found.push(file)
     }
@@ -95,15 +97,17 @@ function requirementFiles(files: ProjectFiles, root: string): string[] {
 }
 
 function checkIncludedFile(files: ProjectFiles, from: string, file: string) {
-  if (file.startsWith('../') || !/^[\w./-]+$/.test(file)) {
+  const outside =
+    file === '..' || file.startsWith('../') || path.posix.isAbsolute(file)
+  if (outside || !/^[\w./-]+$/.test(file)) {
     throw new ConfigurationError(
       `${from} includes "${file}", which is outside the project or has ` +
         'unusual characters; expected a relative path inside the project.'
     )
   }
-  if (!files.has(file)) {
+  if (files.text(file) === undefined) {
     throw new ConfigurationError(
-      `${from} includes "${file}", which does not exist in ${files.root}.`
+      `${from} includes "${file}", which is not a file in ${files.root}.`
     )
   }
 }

