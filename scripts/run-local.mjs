@@ -46,5 +46,10 @@ const action = spawnSync('node', [path.join(root, 'dist/index.js')], {
 console.log('\n===== job summary =====\n')
 console.log(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'))
 console.log('===== outputs =====\n')
-console.log(readFileSync(files.GITHUB_OUTPUT, 'utf8').replace(/ghadelimiter_[\w-]+\n?/g, ''))
+console.log(
+  readFileSync(files.GITHUB_OUTPUT, 'utf8').replace(
+    /ghadelimiter_[\w-]+\n?/g,
+    ''
+  )
+)
 process.exit(action.status ?? 1)

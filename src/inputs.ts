@@ -24,8 +24,12 @@ export type SmokeTest =
   | { kind: 'off' }
   | { kind: 'command'; argv: string[]; timeoutSeconds: number }
 
+/** Each budget that is set; sizes in bytes, reductions in percent. */
 export interface Budgets {
   maxSize?: number
+  maxCompressedSize?: number
+  maxBaselineSize?: number
+  minReduction?: number
 }
 
 /** Every input, parsed and checked once. */
@@ -42,6 +46,9 @@ export interface Settings {
   caCertificates?: string
   keepImages: boolean
   githubToken: string
+  comment: boolean
+  /** Tells this project's comment from others' in the same pull request. */
+  commentKey: string
 }
 
 /** Reads one input; `name` is the one documented in action.yml. */
@@ -60,13 +67,45 @@ export function getSettings(read: InputReader = readActionInput): Settings {
     command: parseCommand(input('command')),
     runtime: parseRuntime(input('runtime')),
     baseline: parseBaseline(input('baseline'), workingDirectory),
-    budgets: { maxSize: parseOptionalSize('max-size', input('max-size')) },
+    budgets: parseBudgets(input),
     smokeTest: parseSmokeTest(input('smoke-test'), smokeTimeout),
     build: parseBoolean('build', input('build'), true),
     caCertificates: parseCaCertificates(input('ca-certificates')),
     keepImages: parseBoolean('keep-images', input('keep-images'), false),
-    githubToken: input('github-token')
+    githubToken: input('github-token'),
+    comment: parseBoolean('comment', input('comment'), true),
+    commentKey: input('comment-key') || projectKey(workingDirectory)
   }
+}
+
+function parseBudgets(input: InputReader): Budgets {
+  const size = (name: string) => parseOptionalSize(name, input(name))
+  return {
+    maxSize: size('max-size'),
+    maxCompressedSize: size('max-compressed-size'),
+    maxBaselineSize: size('max-baseline-size'),
+    minReduction: parsePercent('min-reduction', input('min-reduction'))
+  }
+}
+
+function parsePercent(name: string, value: string): number | undefined {
+  if (!value) return undefined
+  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(value)
+  const percent = match ? Number(match[1]) : NaN
+  if (!(percent >= 0 && percent <= 100)) {
+    throw new ConfigurationError(
+      `Input ${name}: "${value}" is not a percentage; expected a number ` +
+        'from 0 to 100, such as 50 or 50%.'
+    )
+  }
+  return percent
+}
+
+/** The project's path in the repository: "services/api", or "." */
+function projectKey(workingDirectory: string): string {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+  const relative = path.relative(workspace, workingDirectory)
+  return relative.split(path.sep).join('/') || '.'
 }
 
 // Inputs end up in Dockerfiles and command lines: a line break or control
@@ -74,6 +113,7 @@ export function getSettings(read: InputReader = readActionInput): Settings {
 function checkedReader(read: InputReader): InputReader {
   return name => {
     const value = read(name).trim()
+    // eslint-disable-next-line no-control-regex -- control characters are the point
     if (name !== 'github-token' && /[\u0000-\u001f\u007f]/.test(value)) {
       // JSON escapes show the value on one line: "3.13\n3.12".
       const shown = JSON.stringify(value).replace(/\u007f/g, '\\u007f')

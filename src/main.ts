@@ -15,7 +15,9 @@ import { getSettings, type Settings } from './inputs.js'
 import { measureImage } from './docker/measure-image.js'
 import type { ImageFigures, Report } from './report/model.js'
 import { setOutputs, writeJsonReport } from './report/outputs.js'
-import { renderSummary } from './report/summary.js'
+import { COMMENT_LIMIT, renderReport } from './report/markdown.js'
+import { commentOnPullRequest } from './github/pull-request-comment.js'
+import { readFileSync } from 'node:fs'
 
 /** The action: inputs, detect, generate, build, measure, report, enforce. */
 export async function run(): Promise<void> {
@@ -32,7 +34,7 @@ export async function run(): Promise<void> {
     const failures = settings.build
       ? await buildMeasureAndCheck(report, files, settings)
       : []
-    await core.group('Report', () => publish(report))
+    await core.group('Report', () => publish(report, settings))
     enforce(report, failures)
   } catch (error) {
     fail(error)
@@ -133,15 +135,34 @@ async function measureAll(
   report.measureSeconds = (Date.now() - started) / 1000
 }
 
-async function publish(report: Report): Promise<void> {
+/** JSON report, outputs, job summary, then the pull-request comment. */
+async function publish(report: Report, settings: Settings): Promise<void> {
   const reportFile = path.join(report.project.root, OUTPUT_DIR, 'report.json')
   writeJsonReport(report, reportFile)
   setOutputs(report, reportFile)
-  const summary = renderSummary(report)
+  const context = {
+    project: settings.commentKey,
+    dockerfileText: readFileSync(report.dockerfile, 'utf8'),
+    runUrl: runUrl()
+  }
+  const summary = renderReport(report, context)
   core.info(summary)
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(summary).write()
   }
+  if (settings.comment) {
+    await commentOnPullRequest({
+      token: settings.githubToken,
+      key: settings.commentKey,
+      body: renderReport(report, context, COMMENT_LIMIT)
+    })
+  }
+}
+
+function runUrl(): string | undefined {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env
+  if (!GITHUB_SERVER_URL || !GITHUB_REPOSITORY || !GITHUB_RUN_ID) return
+  return `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
 }
 
 /** Budgets and failed steps fail the step, after the report is out. */

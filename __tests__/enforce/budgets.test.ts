@@ -27,10 +27,63 @@ describe('checkBudgets', () => {
         optimized: sampleFigures('optimized', { size })
       }
       expect(checkBudgets({ maxSize: limit }, images)).toEqual([
-        { input: 'max-size', image: 'optimized', limit, actual: size, passed }
+        {
+          input: 'max-size',
+          image: 'optimized',
+          measure: 'size',
+          bound: 'max',
+          limit,
+          actual: size,
+          passed
+        }
       ])
     }
   )
+
+  const images = {
+    baseline: sampleFigures('baseline', { size: 400 * MB }),
+    optimized: sampleFigures('optimized', {
+      size: 100 * MB,
+      compressedSize: 40 * MB
+    })
+  }
+
+  it.each([
+    {
+      budgets: { maxCompressedSize: 40 * MB },
+      input: 'max-compressed-size',
+      passed: true
+    },
+    {
+      budgets: { maxCompressedSize: 39 * MB },
+      input: 'max-compressed-size',
+      passed: false
+    },
+    {
+      budgets: { maxBaselineSize: 400 * MB },
+      input: 'max-baseline-size',
+      passed: true
+    },
+    {
+      budgets: { maxBaselineSize: 300 * MB },
+      input: 'max-baseline-size',
+      passed: false
+    },
+    { budgets: { minReduction: 75 }, input: 'min-reduction', passed: true },
+    { budgets: { minReduction: 75.1 }, input: 'min-reduction', passed: false }
+  ])('$input $budgets: passed is $passed', ({ budgets, input, passed }) => {
+    const [result] = checkBudgets(budgets, images)
+    expect(result).toMatchObject({ input, passed })
+    if (!passed) expect(budgetMessage(result)).not.toContain('\n')
+  })
+
+  it('names the shortfall of a reduction budget in points', () => {
+    const [result] = checkBudgets({ minReduction: 80 }, images)
+    expect(budgetMessage(result)).toBe(
+      'The optimized image saves 75% against the baseline, short of the ' +
+        'min-reduction budget of 80% by 5 points.'
+    )
+  })
 
   it.each([
     {
@@ -56,6 +109,8 @@ describe('budgetMessage', () => {
         image: 'optimized',
         limit: 150 * MB,
         actual: 162_345_678,
+        measure: 'size',
+        bound: 'max',
         passed: false
       } satisfies BudgetResult,
       expected:
@@ -64,10 +119,26 @@ describe('budgetMessage', () => {
     },
     {
       result: {
+        input: 'max-compressed-size',
+        image: 'optimized',
+        limit: 50 * MB,
+        actual: 52 * MB,
+        measure: 'compressed size',
+        bound: 'max',
+        passed: false
+      } satisfies BudgetResult,
+      expected:
+        'The optimized image is 52.0 MB compressed, over the ' +
+        'max-compressed-size budget of 50.0 MB by 2.00 MB.'
+    },
+    {
+      result: {
         input: 'max-size',
         image: 'optimized',
         limit: 120 * 1024 ** 2,
         actual: 126 * MB,
+        measure: 'size',
+        bound: 'max',
         passed: false
       } satisfies BudgetResult,
       expected:

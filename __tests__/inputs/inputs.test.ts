@@ -34,12 +34,17 @@ const ACTION_DEFAULTS = {
   runtime: 'auto',
   baseline: 'auto',
   'max-size': '',
+  'max-compressed-size': '',
+  'max-baseline-size': '',
+  'min-reduction': '',
   'smoke-test': 'auto',
   'smoke-test-timeout': '60',
   build: 'true',
   'ca-certificates': '',
   'keep-images': 'false',
-  'github-token': ''
+  'github-token': '',
+  comment: 'true',
+  'comment-key': ''
 }
 
 let workspace: string
@@ -65,12 +70,19 @@ function defaults(): Settings {
     command: undefined,
     runtime: { kind: 'auto' },
     baseline: { kind: 'auto' },
-    budgets: { maxSize: undefined },
+    budgets: {
+      maxSize: undefined,
+      maxCompressedSize: undefined,
+      maxBaselineSize: undefined,
+      minReduction: undefined
+    },
     smokeTest: { kind: 'auto', timeoutSeconds: 60 },
     build: true,
     caCertificates: undefined,
     keepImages: false,
-    githubToken: ''
+    githubToken: '',
+    comment: true,
+    commentKey: '.'
   }
 }
 
@@ -91,11 +103,36 @@ describe('getSettings accepts', () => {
   }[] = [
     {
       inputs: { 'working-directory': 'service' },
-      expected: ws => ({ workingDirectory: path.join(ws, 'service') })
+      expected: ws => ({
+        workingDirectory: path.join(ws, 'service'),
+        commentKey: 'service'
+      })
     },
     {
       inputs: { 'working-directory': ' service/ ' },
-      expected: ws => ({ workingDirectory: path.join(ws, 'service') })
+      expected: ws => ({
+        workingDirectory: path.join(ws, 'service'),
+        commentKey: 'service'
+      })
+    },
+    {
+      inputs: { 'comment-key': 'api', comment: 'false' },
+      expected: () => ({ commentKey: 'api', comment: false })
+    },
+    {
+      inputs: {
+        'max-compressed-size': '50MiB',
+        'max-baseline-size': '1GB',
+        'min-reduction': '70%'
+      },
+      expected: () => ({
+        budgets: {
+          maxSize: undefined,
+          maxCompressedSize: 50 * 1024 ** 2,
+          maxBaselineSize: 1e9,
+          minReduction: 70
+        }
+      })
     },
     {
       inputs: { 'python-version': '3.12' },
@@ -156,6 +193,7 @@ describe('getSettings accepts', () => {
       },
       expected: ws => ({
         workingDirectory: path.join(ws, 'service'),
+        commentKey: 'service',
         baseline: {
           kind: 'dockerfile',
           path: path.join(ws, 'service/docker/Dockerfile.prod')
@@ -242,6 +280,11 @@ describe('getSettings rejects', () => {
     ['max-size', 'ten', /expected a number of bytes, .*e\.g\. 150MB/],
     ['max-size', '10XB', /expected a number of bytes/],
     ['max-size', '-5MB', /expected a number of bytes/],
+    ['max-compressed-size', '5 MBs', /expected a number of bytes/],
+    ['max-baseline-size', 'big', /expected a number of bytes/],
+    ['min-reduction', '120', /expected a number from 0 to 100/],
+    ['min-reduction', 'half', /expected a number from 0 to 100/],
+    ['comment', 'sometimes', /expected true or false/],
     ['smoke-test', "python -c 'import app", /expected balanced quotes/],
     ['smoke-test-timeout', '0', /expected a whole number above 0/],
     ['smoke-test-timeout', 'soon', /expected a whole number above 0/],

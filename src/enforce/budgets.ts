@@ -1,11 +1,15 @@
 import type { Budgets } from '../inputs.js'
 import type { ImageFigures } from '../report/model.js'
-import { formatBytes } from '../sizes.js'
+import { formatBytes, reductionPercent } from '../sizes.js'
 
 export interface BudgetResult {
   /** The input that set the budget, e.g. "max-size". */
   input: string
   image: 'baseline' | 'optimized'
+  /** What is limited: a size in bytes or a reduction in percent. */
+  measure: 'size' | 'compressed size' | 'reduction'
+  /** 'max': actual must not exceed limit; 'min': must not fall short. */
+  bound: 'max' | 'min'
   limit: number
   actual: number
   passed: boolean
@@ -18,31 +22,77 @@ export function checkBudgets(
   budgets: Budgets,
   images: Measured
 ): BudgetResult[] {
-  const results: BudgetResult[] = []
-  const optimized = images.optimized
-  if (budgets.maxSize !== undefined && optimized) {
-    results.push(
-      limit('max-size', 'optimized', budgets.maxSize, optimized.size)
-    )
-  }
-  return results
+  const { baseline, optimized } = images
+  const results: (BudgetResult | undefined)[] = [
+    optimized &&
+      check('max-size', 'optimized', 'size', budgets.maxSize, optimized.size),
+    optimized &&
+      check(
+        'max-compressed-size',
+        'optimized',
+        'compressed size',
+        budgets.maxCompressedSize,
+        optimized.compressedSize
+      ),
+    baseline &&
+      check(
+        'max-baseline-size',
+        'baseline',
+        'size',
+        budgets.maxBaselineSize,
+        baseline.size
+      ),
+    baseline && optimized
+      ? check(
+          'min-reduction',
+          'optimized',
+          'reduction',
+          budgets.minReduction,
+          reductionPercent(baseline.size, optimized.size)
+        )
+      : undefined
+  ]
+  return results.filter((r): r is BudgetResult => r !== undefined)
 }
 
-function limit(
+function check(
   input: string,
   image: BudgetResult['image'],
-  bytes: number,
+  measure: BudgetResult['measure'],
+  limit: number | undefined,
   actual: number
-): BudgetResult {
-  return { input, image, limit: bytes, actual, passed: actual <= bytes }
+): BudgetResult | undefined {
+  if (limit === undefined) return undefined
+  const bound = measure === 'reduction' ? 'min' : 'max'
+  const passed = bound === 'max' ? actual <= limit : actual >= limit
+  return { input, image, measure, bound, limit, actual, passed }
 }
 
-/** One line per broken budget: image, limit, size and excess. */
+/** One line per broken budget: image, limit, figure and excess. */
 export function budgetMessage(result: BudgetResult): string {
-  const excess = result.actual - result.limit
+  if (result.measure === 'reduction') {
+    return (
+      `The ${result.image} image saves ${result.actual}% against the ` +
+      `baseline, short of the ${result.input} budget of ${result.limit}% ` +
+      `by ${round(result.limit - result.actual)} points.`
+    )
+  }
+  const what = result.measure === 'size' ? '' : ' compressed'
   return (
-    `The ${result.image} image is ${formatBytes(result.actual)}, over the ` +
-    `${result.input} budget of ${formatBytes(result.limit)} by ` +
-    `${formatBytes(excess)}.`
+    `The ${result.image} image is ${formatBytes(result.actual)}${what}, ` +
+    `over the ${result.input} budget of ${formatBytes(result.limit)} by ` +
+    `${formatBytes(result.actual - result.limit)}.`
   )
+}
+
+/** "45.0% of 50%" or "61.1 MB of 150 MB", for a budget that passed. */
+export function budgetStatus(result: BudgetResult): string {
+  const show = (value: number) =>
+    result.measure === 'reduction' ? `${value}%` : formatBytes(value)
+  const relation = result.bound === 'max' ? 'limit' : 'at least'
+  return `${result.input}: ${show(result.actual)} (${relation} ${show(result.limit)})`
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10
 }

@@ -7,7 +7,7 @@ import {
   sizeTable,
   smokeTestLine,
   table
-} from './summary.js'
+} from './sections.js'
 
 /** GitHub refuses comment bodies over 65,536 characters. */
 export const COMMENT_LIMIT = 65_536
@@ -30,13 +30,15 @@ interface Section {
 }
 
 /**
- * The pull-request comment: the headline first so a phone shows it, then
- * the figures, then the details in shrinking order of importance.
+ * The report as Markdown, for the pull-request comment and the job
+ * summary alike: the headline first so a phone shows it, then the
+ * figures, then the details in shrinking order of importance. Sections
+ * are dropped, least important first, to stay under `limit` characters.
  */
-export function renderComment(
+export function renderReport(
   report: Report,
   context: CommentContext,
-  limit = COMMENT_LIMIT
+  limit = Number.POSITIVE_INFINITY
 ): string {
   const sections = commentSections(report, context)
   const kept = fitSections(sections, limit - MARGIN)

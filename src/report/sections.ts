@@ -1,21 +1,6 @@
-import { budgetMessage } from '../enforce/budgets.js'
+import { budgetMessage, budgetStatus } from '../enforce/budgets.js'
 import { formatBytes, ratio, reductionPercent } from '../sizes.js'
 import type { ImageFigures, Report } from './model.js'
-
-/** The job summary: headline first, then the table, then the details. */
-export function renderSummary(report: Report): string {
-  return [
-    '## venvship image report',
-    headline(report),
-    sizeTable(report),
-    smokeTestLine(report),
-    budgetLines(report),
-    detectionTable(report)
-  ]
-    .filter(Boolean)
-    .join('\n\n')
-    .concat('\n')
-}
 
 export function headline(report: Report): string {
   const { baseline, optimized } = report
@@ -88,8 +73,7 @@ export function budgetLines(report: Report): string {
   return report.budgets
     .map(result =>
       result.passed
-        ? `✅ ${result.input}: ${formatBytes(result.actual)} of ` +
-          `${formatBytes(result.limit)}`
+        ? `✅ ${budgetStatus(result)}`
         : `❌ ${budgetMessage(result)}`
     )
     .map(line => `- ${line}`)

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { fileURLToPath } from 'node:url'
 import type { Report } from '../../src/report/model.js'
-import { renderSummary, table } from '../../src/report/summary.js'
+import { renderReport } from '../../src/report/markdown.js'
+import { table } from '../../src/report/sections.js'
 import {
   expectGolden,
   sampleFigures,
@@ -12,6 +13,11 @@ const GOLDEN = fileURLToPath(
   new URL('./golden/full-report.md', import.meta.url)
 )
 const MB = 1_000_000
+const CONTEXT = {
+  project: 'services/shop',
+  dockerfileText: 'FROM debian:13-slim AS builder\nRUN echo built\n',
+  runUrl: 'https://github.com/acme/shop/actions/runs/42'
+}
 
 function report(overrides: Partial<Report> = {}): Report {
   return {
@@ -34,6 +40,8 @@ function report(overrides: Partial<Report> = {}): Report {
         image: 'optimized',
         limit: 200 * MB,
         actual: 150 * MB,
+        measure: 'size',
+        bound: 'max',
         passed: true
       }
     ],
@@ -41,9 +49,9 @@ function report(overrides: Partial<Report> = {}): Report {
   }
 }
 
-describe('renderSummary', () => {
+describe('renderReport', () => {
   it('renders a full report as the golden file', () => {
-    expectGolden(GOLDEN, renderSummary(report()))
+    expectGolden(GOLDEN, renderReport(report(), CONTEXT))
   })
 
   it.each([
@@ -56,7 +64,7 @@ describe('renderSummary', () => {
         '| Optimized `venvship/shop:optimized-42-1` | 150 MB | 52.0 MB | 9 | 41.3 s |',
         '| **Difference** | -1.05 GB (-87.5%, 8.0×) | -378 MB (-87.9%, 8.3×) | -3 |  |',
         'Smoke test ✅ passed: the optimized image answers HTTP on port 8000, running as user `65532:65532`.',
-        '- ✅ max-size: 150 MB of 200 MB'
+        '- ✅ max-size: 150 MB (limit 200 MB)'
       ],
       absent: ['❌', 'No image was measured']
     },
@@ -120,6 +128,8 @@ describe('renderSummary', () => {
             image: 'optimized',
             limit: 120 * MB,
             actual: 150 * MB,
+            measure: 'size',
+            bound: 'max',
             passed: false
           }
         ]
@@ -130,16 +140,16 @@ describe('renderSummary', () => {
       absent: ['✅ max-size']
     }
   ])('$name', ({ report, present, absent }) => {
-    const text = renderSummary(report)
+    const text = renderReport(report, CONTEXT)
     for (const part of present) expect(text).toContain(part)
     for (const part of absent) expect(text).not.toContain(part)
-    expect(text.startsWith('## venvship image report\n\n')).toBe(true)
+    expect(text.startsWith('### venvship · `services/shop`\n\n')).toBe(true)
     expect(text.endsWith('\n')).toBe(true)
     expect(text).not.toContain('undefined')
   })
 
   it('always names what was detected and from where', () => {
-    const text = renderSummary(report())
+    const text = renderReport(report(), CONTEXT)
     for (const row of [
       '| Package manager | pip |  |',
       '| Python | 3.13 | default |',
@@ -149,6 +159,40 @@ describe('renderSummary', () => {
     ]) {
       expect(text).toContain(row)
     }
+  })
+})
+
+describe('renderReport under a size limit', () => {
+  const huge = 'RUN echo ' + 'x'.repeat(80) + '\n'
+  const big = { ...CONTEXT, dockerfileText: huge.repeat(2000) }
+
+  it('keeps everything when it fits', () => {
+    const text = renderReport(report(), CONTEXT, 65_536)
+    expect(text).toContain('The generated Dockerfile, ready to adopt')
+    expect(text).not.toContain('left out')
+  })
+
+  it('drops the least important sections first and says so', () => {
+    const text = renderReport(report(), big, 65_536)
+    expect(text.length).toBeLessThanOrEqual(65_536)
+    expect(text).not.toContain('ready to adopt')
+    expect(text).toContain('**1.20 GB → 150 MB**')
+    expect(text).toContain('| **Difference** |')
+    expect(text).toContain('Some details were left out')
+    expect(text).toContain(
+      '[Workflow run](https://github.com/acme/shop/actions/runs/42)'
+    )
+  })
+
+  it('puts the headline before the tables', () => {
+    const text = renderReport(report(), CONTEXT)
+    expect(text.indexOf('→')).toBeLessThan(text.indexOf('| Image |'))
+  })
+
+  it('charts both sizes in Mermaid', () => {
+    const text = renderReport(report(), CONTEXT)
+    expect(text).toContain('```mermaid\nxychart-beta')
+    expect(text).toContain('bar [1200.0, 150.0]')
   })
 })
 
