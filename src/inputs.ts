@@ -5,7 +5,14 @@ import { ConfigurationError } from './errors.js'
 import { parseSize, SIZE_FORMS } from './sizes.js'
 import { splitCommand } from './command-line.js'
 
-export const PACKAGE_MANAGERS = ['pip', 'poetry'] as const
+export const PACKAGE_MANAGERS = [
+  'pip',
+  'poetry',
+  'uv',
+  'pdm',
+  'pipenv',
+  'pyproject'
+] as const
 export type PackageManagerName = (typeof PACKAGE_MANAGERS)[number]
 
 export type RuntimeChoice =
