@@ -22,8 +22,7 @@ export default {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
-      // Cold image builds take minutes; warm ones seconds.
-      testTimeout: 15 * 60 * 1000
+      setupFilesAfterEnv: ['<rootDir>/__tests__/e2e/setup.ts']
     }
   ]
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { detectProject, type Project } from './detect/index.js'
 import { type BuiltImage, DockerCli } from './docker/cli.js'
@@ -210,18 +211,21 @@ function generateSettings(settings: Settings) {
   }
 }
 
-/** A tag unique to this run, so parallel jobs never share an image. */
+/**
+ * A tag unique to this invocation: two jobs of one run can share an engine
+ * (self-hosted runners), so the run id alone is not enough.
+ */
 function imageTag(project: Project, role: string): string {
   const name = path
     .basename(project.root)
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[^a-z0-9]+/, '')
-  const run = process.env.GITHUB_RUN_ID
-    ? `${process.env.GITHUB_RUN_ID}-${process.env.GITHUB_RUN_ATTEMPT ?? 1}`
-    : `${process.pid}-${Date.now().toString(36)}`
-  return `venvship/${name || 'project'}:${role}-${run}`
+  const run = process.env.GITHUB_RUN_ID ?? 'local'
+  return `venvship/${name || 'project'}:${role}-${run}-${INVOCATION}`
 }
+
+const INVOCATION = randomBytes(3).toString('hex')
 
 function logged<T>(value: T): T {
   core.info(JSON.stringify(value, null, 2))

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { formatBytes } from '../../src/sizes.js'
+import {
+  failures,
+  type FakeGitHub,
+  startFakeGitHub
+} from '../support/fake-github.js'
+import {
+  type ActionRun,
+  engineAvailable,
+  REPO_ROOT,
+  runAction
+} from './harness.js'
+
+const PROJECT = path.join(REPO_ROOT, 'examples', 'flask-pip')
+const describeWithEngine = engineAvailable() ? describe : describe.skip
+
+let github: FakeGitHub
+
+beforeAll(async () => {
+  github = await startFakeGitHub()
+})
+
+afterAll(async () => {
+  await github.close()
+})
+
+/** The variables a runner sets for a pull_request event. */
+function pullRequestEvent(number: number, eventName = 'pull_request') {
+  const dir = mkdtempSync(path.join(tmpdir(), 'venvship-event-'))
+  const eventPath = path.join(dir, 'event.json')
+  writeFileSync(eventPath, JSON.stringify({ pull_request: { number }, number }))
+  return {
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242'
+  }
+}
+
+function errorsOf(run: ActionRun): string[] {
+  const errors = run.stdout.split('\n').filter(l => l.startsWith('::error'))
+  return run.exitCode === 0 ? errors : [`exit ${run.exitCode}`, ...errors]
+}
+
+const inputs = { 'working-directory': PROJECT, 'github-token': 'ghs_fake' }
+
+describeWithEngine('the pull-request comment, through the real Octokit', () => {
+  it('two concurrent runs leave one comment with both sizes', async () => {
+    const env = pullRequestEvent(11)
+    const runs = await Promise.all([
+      runAction(inputs, env),
+      runAction(inputs, env)
+    ])
+    for (const run of runs) expect(errorsOf(run)).toEqual([])
+    const comments = github.state.commentsOn('acme', 'shop', 11)
+    expect(comments).toHaveLength(1)
+    const body = comments[0].body
+    expect(body).toMatch(/^<!-- venvship:report key=/)
+    const sizes = runs.map(run => [
+      formatBytes(Number(run.outputs['optimized-size'])),
+      formatBytes(Number(run.outputs['baseline-size']))
+    ])
+    expect(sizes.some(([o, b]) => body.includes(o) && body.includes(b))).toBe(
+      true
+    )
+    expect(body).toContain('/acme/shop/actions/runs/4242')
+  })
+
+  it('a rerun updates the comment in place', async () => {
+    const env = pullRequestEvent(12)
+    await runAction(inputs, env)
+    const [first] = github.state.commentsOn('acme', 'shop', 12)
+    await runAction({ ...inputs, 'max-size': '1GB' }, env)
+    const after = github.state.commentsOn('acme', 'shop', 12)
+    expect(after).toHaveLength(1)
+    expect(after[0].id).toBe(first.id)
+    expect(after[0].body).toContain('max-size')
+  })
+
+  it('a 403 leaves a warning, the summary and a green step', async () => {
+    const env = pullRequestEvent(13)
+    github.script('listComments', failures.integrationForbidden())
+    const run = await runAction(inputs, env)
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/::warning::.*pull-requests: write/)
+    expect(run.stdout).toMatch(/::warning::.*fork/)
+    expect(run.summary).toContain('Smoke test ✅ passed')
+    expect(github.state.commentsOn('acme', 'shop', 13)).toHaveLength(0)
+  })
+
+  it('a 403 with a broken budget fails on the budget only', async () => {
+    const env = pullRequestEvent(14)
+    github.script('listComments', failures.integrationForbidden())
+    const run = await runAction({ ...inputs, 'max-size': '1MB' }, env)
+    expect(run.exitCode).not.toBe(0)
+    expect(run.stdout).toMatch(/::error title=venvship max-size::/)
+    expect(run.summary).toContain('❌')
+  })
+
+  it('two projects in one pull request get one comment each', async () => {
+    const env = pullRequestEvent(15)
+    await runAction(inputs, env)
+    await runAction({ ...inputs, 'comment-key': 'another-service' }, env)
+    expect(github.state.commentsOn('acme', 'shop', 15)).toHaveLength(2)
+  })
+
+  it('a push event writes the summary and posts no comment', async () => {
+    const before = github.requests.length
+    const run = await runAction(inputs, {
+      ...pullRequestEvent(16),
+      GITHUB_EVENT_NAME: 'push'
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.summary).toContain('Smoke test ✅ passed')
+    expect(github.requests.length).toBe(before)
+  })
+})
