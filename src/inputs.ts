@@ -37,6 +37,8 @@ export interface Budgets {
   maxCompressedSize?: number
   maxBaselineSize?: number
   minReduction?: number
+  /** Growth of the optimized image against the base branch's report. */
+  maxGrowth?: { bytes: number } | { percent: number }
 }
 
 /** Every input, parsed and checked once. */
@@ -91,8 +93,24 @@ function parseBudgets(input: InputReader): Budgets {
     maxSize: size('max-size'),
     maxCompressedSize: size('max-compressed-size'),
     maxBaselineSize: size('max-baseline-size'),
-    minReduction: parsePercent('min-reduction', input('min-reduction'))
+    minReduction: parsePercent('min-reduction', input('min-reduction')),
+    maxGrowth: parseGrowth(input('max-growth'))
   }
+}
+
+function parseGrowth(value: string): Budgets['maxGrowth'] {
+  if (!value) return undefined
+  if (value.trim().endsWith('%')) {
+    return { percent: parsePercent('max-growth', value) ?? 0 }
+  }
+  const bytes = parseSize(value)
+  if (bytes === undefined) {
+    throw new ConfigurationError(
+      `Input max-growth: "${value}" is neither a size nor a percentage; ` +
+        'expected e.g. 5MB, 2MiB or 10%.'
+    )
+  }
+  return { bytes }
 }
 
 function parsePercent(name: string, value: string): number | undefined {

@@ -18,6 +18,9 @@ import type { ImageFigures, Report } from './report/model.js'
 import { setOutputs, writeJsonReport } from './report/outputs.js'
 import { COMMENT_LIMIT, renderReport } from './report/markdown.js'
 import { commentOnPullRequest } from './github/pull-request-comment.js'
+import { findBaseSizes, uploadSizes } from './github/base-sizes.js'
+import { sizesRecord } from './report/sizes-record.js'
+import * as github from '@actions/github'
 import { readFileSync } from 'node:fs'
 
 /** The action: inputs, detect, generate, build, measure, report, enforce. */
@@ -33,8 +36,11 @@ export async function run(): Promise<void> {
     )
     const report = emptyReport(project, files)
     const failures = settings.build
-      ? await buildMeasureAndCheck(report, files, settings)
+      ? await buildAndMeasure(report, files, settings)
       : []
+    await core.group('Compare with the base branch', () =>
+      compareWithBase(report, settings)
+    )
     await core.group('Report', () => publish(report, settings))
     enforce(report, failures)
   } catch (error) {
@@ -43,7 +49,7 @@ export async function run(): Promise<void> {
 }
 
 /** The steps that need an engine; their failures are reported, not lost. */
-async function buildMeasureAndCheck(
+async function buildAndMeasure(
   report: Report,
   files: GeneratedFiles,
   settings: Settings
@@ -72,7 +78,6 @@ async function buildMeasureAndCheck(
     await core.group('Measure images', () =>
       measureAll(docker, images, files, report)
     )
-    report.budgets = checkBudgets(settings.budgets, report)
   } finally {
     if (!settings.keepImages) await docker.remove(built.map(b => b.tag))
   }
@@ -135,6 +140,28 @@ async function measureAll(
   report.baseline = await measure('baseline', files.baselineDockerfile)
   report.measureSeconds = (Date.now() - started) / 1000
 }
+
+/**
+ * Pull requests read the base branch's last numbers (for max-growth and
+ * the comment); pushes and manual runs keep theirs for later pull
+ * requests. Then every budget is checked.
+ */
+async function compareWithBase(report: Report, settings: Settings) {
+  const event = github.context.eventName
+  if (report.optimized && PULL_REQUEST_EVENTS.includes(event)) {
+    const base = await findBaseSizes(settings.githubToken, settings.commentKey)
+    report.base = base.found
+      ? { branch: base.branch, optimizedSize: base.record.optimizedSize }
+      : { missing: base.reason }
+  }
+  const record = sizesRecord(report, settings.commentKey)
+  if (record && RECORDING_EVENTS.includes(event)) await uploadSizes(record)
+  const base = report.base && 'branch' in report.base ? report.base : undefined
+  report.budgets = checkBudgets(settings.budgets, report, base)
+}
+
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
+const RECORDING_EVENTS = ['push', 'workflow_dispatch', 'schedule']
 
 /** JSON report, outputs, job summary, then the pull-request comment. */
 async function publish(report: Report, settings: Settings): Promise<void> {

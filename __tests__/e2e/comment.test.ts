@@ -110,6 +110,64 @@ describeWithEngine('the pull-request comment, through the real Octokit', () => {
     expect(github.state.commentsOn('acme', 'shop', 15)).toHaveLength(2)
   })
 
+  function baseReport(optimizedSize: number, branch = 'main') {
+    github.state.addArtifact({
+      owner: 'acme',
+      repo: 'shop',
+      name: 'venvship-sizes-examples-flask-pip',
+      branch,
+      runId: 77,
+      expired: false,
+      files: {
+        'venvship-sizes.json': JSON.stringify({
+          version: 1,
+          key: 'examples/flask-pip',
+          optimizedSize,
+          optimizedCompressedSize: optimizedSize / 3
+        })
+      }
+    })
+  }
+
+  it('max-growth fails against a smaller base-branch report', async () => {
+    baseReport(10_000_000_000, 'other-branch')
+    baseReport(1_000_000)
+    const run = await runAction(
+      { ...inputs, 'max-growth': '10%' },
+      pullRequestEvent(17)
+    )
+    expect(run.exitCode).not.toBe(0)
+    expect(run.stdout).toMatch(
+      /::error title=venvship max-growth::The optimized image grew by [\d.]+ MB against the base branch, over the max-growth budget of 100 kB by/
+    )
+    const [comment] = github.state.commentsOn('acme', 'shop', 17)
+    expect(comment.body).toContain('Against `main`: +')
+    expect(run.outputs['failed-budgets']).toBe('max-growth')
+  })
+
+  it('max-growth passes when the image shrank', async () => {
+    baseReport(10_000_000_000)
+    const run = await runAction(
+      { ...inputs, 'max-growth': '1MB' },
+      pullRequestEvent(18)
+    )
+    expect(errorsOf(run)).toEqual([])
+    expect(run.summary).toMatch(/Against `main`: −/)
+  })
+
+  it('a missing base report is said, and fails nothing', async () => {
+    github.state.artifacts = []
+    const run = await runAction(
+      { ...inputs, 'max-growth': '1MB' },
+      pullRequestEvent(19)
+    )
+    expect(errorsOf(run)).toEqual([])
+    expect(run.summary).toContain(
+      'No size report from the base branch to compare with (no report ' +
+        'from main yet); max-growth is not checked until there is one.'
+    )
+  })
+
   it('a push event writes the summary and posts no comment', async () => {
     const before = github.requests.length
     const run = await runAction(inputs, {

@@ -4,6 +4,7 @@
  * State lives in memory; failures are injected per route with script().
  */
 import http from 'node:http'
+import zlib from 'node:zlib'
 import type { AddressInfo } from 'node:net'
 
 export interface FakeUser {
@@ -45,6 +46,8 @@ export type RouteName =
   | 'updateComment'
   | 'deleteComment'
   | 'getPull'
+  | 'listArtifacts'
+  | 'downloadArtifact'
 
 export interface ScriptedReply {
   status: number
@@ -143,8 +146,22 @@ export const failures = {
   dropConnection: (): ScriptedReply => ({ status: 0, dropConnection: true })
 }
 
+export interface StoredArtifact {
+  id: number
+  owner: string
+  repo: string
+  name: string
+  /** The branch of the workflow run that uploaded it. */
+  branch: string
+  runId: number
+  expired: boolean
+  /** The files inside, served as a zip archive. */
+  files: Record<string, string>
+}
+
 export class FakeState {
   comments: StoredComment[] = []
+  artifacts: StoredArtifact[] = []
   pulls: StoredPull[] = []
   /** Token → the user it acts as; unknown tokens act as actionsBot. */
   users = new Map<string, FakeUser>()
@@ -199,6 +216,13 @@ export class FakeState {
     }
     this.pulls.push(stored)
     return stored
+  }
+
+  /** Newest last, like uploads over time; the API lists newest first. */
+  addArtifact(fields: Omit<StoredArtifact, 'id'>): StoredArtifact {
+    const artifact = { ...fields, id: this.nextId++ }
+    this.artifacts.push(artifact)
+    return artifact
   }
 
   userFor(token: string): FakeUser {
@@ -274,8 +298,108 @@ const routes: Route[] = [
     method: 'GET',
     pattern: new RegExp(`^${REPO}/pulls/(\\d+)$`),
     handle: getPull
+  },
+  {
+    name: 'listArtifacts',
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/actions/artifacts$`),
+    handle: listArtifacts
+  },
+  {
+    name: 'downloadArtifact',
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/actions/artifacts/(\\d+)/zip$`),
+    handle: downloadArtifact
   }
 ]
+
+/** Where artifact archives are served, like blob storage: no token. */
+const BLOBS = '/_blobs/'
+
+function listArtifacts(state: FakeState, call: Call): Reply {
+  const [owner, repo] = call.params
+  const name = call.query.get('name')
+  const found = state.artifacts
+    .filter(a => a.owner === owner && a.repo === repo)
+    .filter(a => name === null || a.name === name)
+    .reverse()
+  return {
+    status: 200,
+    body: {
+      total_count: found.length,
+      artifacts: found.map(a => ({
+        id: a.id,
+        node_id: `A_${a.id}`,
+        name: a.name,
+        size_in_bytes: 100,
+        url: `${call.requestUrl.origin}/repos/${owner}/${repo}/actions/artifacts/${a.id}`,
+        archive_download_url: `${call.requestUrl.origin}/repos/${owner}/${repo}/actions/artifacts/${a.id}/zip`,
+        expired: a.expired,
+        created_at: '2024-01-01T00:00:00Z',
+        updated_at: '2024-01-01T00:00:00Z',
+        expires_at: '2024-04-01T00:00:00Z',
+        workflow_run: {
+          id: a.runId,
+          repository_id: 1,
+          head_repository_id: 1,
+          head_branch: a.branch,
+          head_sha: 'b'.repeat(40)
+        }
+      }))
+    }
+  }
+}
+
+function downloadArtifact(state: FakeState, call: Call): Reply {
+  const [owner, repo, id] = call.params
+  const artifact = state.artifacts.find(
+    a => a.owner === owner && a.repo === repo && a.id === Number(id)
+  )
+  if (!artifact || artifact.expired) return notFound()
+  return {
+    status: 302,
+    headers: { location: `${call.requestUrl.origin}${BLOBS}${artifact.id}` }
+  }
+}
+
+/** A zip archive with stored (uncompressed) entries: all unzip needs. */
+export function zipArchive(files: Record<string, string>): Buffer {
+  const locals: Buffer[] = []
+  const centrals: Buffer[] = []
+  let offset = 0
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text)
+    const nameBytes = Buffer.from(name)
+    const crc = zlib.crc32(data)
+    const local = Buffer.alloc(30)
+    local.writeUInt32LE(0x04034b50, 0)
+    local.writeUInt16LE(20, 4)
+    local.writeUInt32LE(crc, 14)
+    local.writeUInt32LE(data.length, 18)
+    local.writeUInt32LE(data.length, 22)
+    local.writeUInt16LE(nameBytes.length, 26)
+    const central = Buffer.alloc(46)
+    central.writeUInt32LE(0x02014b50, 0)
+    central.writeUInt16LE(20, 4)
+    central.writeUInt16LE(20, 6)
+    central.writeUInt32LE(crc, 16)
+    central.writeUInt32LE(data.length, 20)
+    central.writeUInt32LE(data.length, 24)
+    central.writeUInt16LE(nameBytes.length, 28)
+    central.writeUInt32LE(offset, 42)
+    locals.push(local, nameBytes, data)
+    centrals.push(central, nameBytes)
+    offset += local.length + nameBytes.length + data.length
+  }
+  const directory = Buffer.concat(centrals)
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0)
+  end.writeUInt16LE(centrals.length / 2, 8)
+  end.writeUInt16LE(centrals.length / 2, 10)
+  end.writeUInt32LE(directory.length, 12)
+  end.writeUInt32LE(offset, 16)
+  return Buffer.concat([...locals, directory, end])
+}
 
 function listComments(state: FakeState, call: Call): Reply {
   const [owner, repo, issueNumber] = call.params
@@ -490,6 +614,10 @@ async function serve(
 ): Promise<void> {
   const raw = await readBody(req)
   const requestUrl = new URL(req.url ?? '/', `http://${req.headers.host}`)
+  if (requestUrl.pathname.startsWith(BLOBS)) {
+    serveBlob(state, requestUrl.pathname.slice(BLOBS.length), res)
+    return
+  }
   const method = req.method ?? 'GET'
   const matched = matchRoute(method, requestUrl.pathname)
   const next = matched ? queues.get(matched.route.name)?.shift() : undefined
@@ -579,6 +707,21 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 let requestCounter = 0
+
+function serveBlob(state: FakeState, id: string, res: http.ServerResponse) {
+  const artifact = state.artifacts.find(a => String(a.id) === id)
+  if (!artifact) {
+    res.writeHead(404).end()
+    return
+  }
+  const zip = zipArchive(artifact.files)
+  res
+    .writeHead(200, {
+      'content-type': 'application/zip',
+      'content-length': String(zip.length)
+    })
+    .end(zip)
+}
 
 function send(res: http.ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = {

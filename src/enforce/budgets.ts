@@ -7,7 +7,7 @@ export interface BudgetResult {
   input: string
   image: 'baseline' | 'optimized'
   /** What is limited: a size in bytes or a reduction in percent. */
-  measure: 'size' | 'compressed size' | 'reduction'
+  measure: 'size' | 'compressed size' | 'reduction' | 'growth'
   /** 'max': actual must not exceed limit; 'min': must not fall short. */
   bound: 'max' | 'min'
   limit: number
@@ -17,10 +17,17 @@ export interface BudgetResult {
 
 type Measured = Partial<Record<'baseline' | 'optimized', ImageFigures>>
 
+/** The base branch's optimized size, when a report from it was found. */
+export interface BaseSize {
+  branch: string
+  optimizedSize: number
+}
+
 /** Compares each budget that is set with the figure it limits. */
 export function checkBudgets(
   budgets: Budgets,
-  images: Measured
+  images: Measured,
+  base?: BaseSize
 ): BudgetResult[] {
   const { baseline, optimized } = images
   const results: (BudgetResult | undefined)[] = [
@@ -50,9 +57,25 @@ export function checkBudgets(
           budgets.minReduction,
           reductionPercent(baseline.size, optimized.size)
         )
-      : undefined
+      : undefined,
+    optimized && base ? growth(budgets, optimized.size, base) : undefined
   ]
   return results.filter((r): r is BudgetResult => r !== undefined)
+}
+
+function growth(
+  budgets: Budgets,
+  size: number,
+  base: BaseSize
+): BudgetResult | undefined {
+  const limit = budgets.maxGrowth
+  if (!limit) return undefined
+  const bytes =
+    'bytes' in limit
+      ? limit.bytes
+      : Math.round((base.optimizedSize * limit.percent) / 100)
+  const actual = size - base.optimizedSize
+  return check('max-growth', 'optimized', 'growth', bytes, actual)
 }
 
 function check(
@@ -75,6 +98,14 @@ export function budgetMessage(result: BudgetResult): string {
       `The ${result.image} image saves ${result.actual}% against the ` +
       `baseline, short of the ${result.input} budget of ${result.limit}% ` +
       `by ${round(result.limit - result.actual)} points.`
+    )
+  }
+  if (result.measure === 'growth') {
+    return (
+      `The ${result.image} image grew by ${formatBytes(result.actual)} ` +
+      `against the base branch, over the ${result.input} budget of ` +
+      `${formatBytes(result.limit)} by ` +
+      `${formatBytes(result.actual - result.limit)}.`
     )
   }
   const what = result.measure === 'size' ? '' : ' compressed'

@@ -1,6 +1,7 @@
 import { formatBytes } from '../sizes.js'
 import type { ImageFigures, Report } from './model.js'
 import {
+  baseLine,
   budgetLines,
   detectionTable,
   headline,
@@ -56,6 +57,7 @@ function commentSections(report: Report, context: CommentContext): Section[] {
     { priority: 100, text: headline(report) },
     { priority: 90, text: sizeTable(report) },
     { priority: 90, text: budgetLines(report) },
+    { priority: 85, text: baseLine(report) },
     { priority: 80, text: smokeTestLine(report) },
     { priority: 40, text: sizeChart(report) },
     { priority: 30, text: largestLayers(report.optimized) },

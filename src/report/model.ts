@@ -37,4 +37,6 @@ export interface Report {
   smokeTest?: SmokeTestResult
   measureSeconds?: number
   budgets: BudgetResult[]
+  /** The base branch's optimized size, or why it is not known. */
+  base?: { branch: string; optimizedSize: number } | { missing: string }
 }

@@ -57,6 +57,25 @@ function differenceRow(baseline: ImageFigures, optimized: ImageFigures) {
   ]
 }
 
+/** The optimized size against the base branch's last report. */
+export function baseLine(report: Report): string {
+  const { base, optimized, budgets } = report
+  if (!base || !optimized) return ''
+  if ('missing' in base) {
+    const growth = budgets.some(b => b.input === 'max-growth')
+    return (
+      `No size report from the base branch to compare with (${base.missing})` +
+      (growth ? '; max-growth is not checked until there is one.' : '.')
+    )
+  }
+  const change = optimized.size - base.optimizedSize
+  const sign = change > 0 ? '+' : change < 0 ? '−' : '±'
+  return (
+    `Against \`${base.branch}\`: ${sign}${formatBytes(Math.abs(change))} ` +
+    `(was ${formatBytes(base.optimizedSize)}).`
+  )
+}
+
 export function smokeTestLine(report: Report): string {
   const result = report.smokeTest
   if (!result) return 'Smoke test: skipped.'
