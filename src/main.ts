@@ -152,7 +152,10 @@ async function compareWithBase(report: Report, settings: Settings) {
     const base = await findBaseSizes(settings.githubToken, settings.commentKey)
     report.base = base.found
       ? { branch: base.branch, optimizedSize: base.record.optimizedSize }
-      : { missing: base.reason }
+      : {
+          missing: base.reason,
+          maxGrowthSkipped: settings.budgets.maxGrowth !== undefined
+        }
   }
   const record = sizesRecord(report, settings.commentKey)
   if (record && RECORDING_EVENTS.includes(event)) await uploadSizes(record)

@@ -38,5 +38,7 @@ export interface Report {
   measureSeconds?: number
   budgets: BudgetResult[]
   /** The base branch's optimized size, or why it is not known. */
-  base?: { branch: string; optimizedSize: number } | { missing: string }
+  base?:
+    | { branch: string; optimizedSize: number }
+    | { missing: string; maxGrowthSkipped: boolean }
 }

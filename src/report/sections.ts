@@ -59,13 +59,14 @@ function differenceRow(baseline: ImageFigures, optimized: ImageFigures) {
 
 /** The optimized size against the base branch's last report. */
 export function baseLine(report: Report): string {
-  const { base, optimized, budgets } = report
+  const { base, optimized } = report
   if (!base || !optimized) return ''
   if ('missing' in base) {
-    const growth = budgets.some(b => b.input === 'max-growth')
     return (
       `No size report from the base branch to compare with (${base.missing})` +
-      (growth ? '; max-growth is not checked until there is one.' : '.')
+      (base.maxGrowthSkipped
+        ? '; max-growth is not checked until there is one.'
+        : '.')
     )
   }
   const change = optimized.size - base.optimizedSize
