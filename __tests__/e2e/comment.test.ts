@@ -32,7 +32,11 @@ afterAll(async () => {
 function pullRequestEvent(number: number, eventName = 'pull_request') {
   const dir = mkdtempSync(path.join(tmpdir(), 'venvship-event-'))
   const eventPath = path.join(dir, 'event.json')
-  writeFileSync(eventPath, JSON.stringify({ pull_request: { number }, number }))
+  const pullRequest = { number, base: { ref: 'main' } }
+  writeFileSync(
+    eventPath,
+    JSON.stringify({ pull_request: pullRequest, number })
+  )
   return {
     GITHUB_EVENT_NAME: eventName,
     GITHUB_EVENT_PATH: eventPath,
