@@ -77,6 +77,39 @@ describe('checkBudgets', () => {
     if (!passed) expect(budgetMessage(result)).not.toContain('\n')
   })
 
+  it.each([
+    { maxGrowth: { bytes: 5 * MB }, base: 96 * MB, passed: true },
+    { maxGrowth: { bytes: 3 * MB }, base: 96 * MB, passed: false },
+    { maxGrowth: { percent: 5 }, base: 96 * MB, passed: true },
+    { maxGrowth: { percent: 4 }, base: 96 * MB, passed: false },
+    { maxGrowth: { bytes: 0 }, base: 120 * MB, passed: true }
+  ])(
+    'max-growth $maxGrowth from $base bytes: passed is $passed',
+    ({ maxGrowth, base, passed }) => {
+      const results = checkBudgets({ maxGrowth }, images, {
+        branch: 'main',
+        optimizedSize: base
+      })
+      expect(results).toHaveLength(1)
+      expect(results[0]).toMatchObject({ input: 'max-growth', passed })
+    }
+  )
+
+  it('checks no growth without a base-branch report', () => {
+    expect(checkBudgets({ maxGrowth: { bytes: 1 } }, images)).toEqual([])
+  })
+
+  it('names the growth, the budget and the excess', () => {
+    const [result] = checkBudgets({ maxGrowth: { percent: 1 } }, images, {
+      branch: 'main',
+      optimizedSize: 90 * MB
+    })
+    expect(budgetMessage(result)).toBe(
+      'The optimized image grew by 10.0 MB against the base branch, over ' +
+        'the max-growth budget of 900 kB by 9.10 MB.'
+    )
+  })
+
   it('names the shortfall of a reduction budget in points', () => {
     const [result] = checkBudgets({ minReduction: 80 }, images)
     expect(budgetMessage(result)).toBe(

@@ -37,6 +37,7 @@ const ACTION_DEFAULTS = {
   'max-compressed-size': '',
   'max-baseline-size': '',
   'min-reduction': '',
+  'max-growth': '',
   'smoke-test': 'auto',
   'smoke-test-timeout': '60',
   build: 'true',
@@ -74,7 +75,8 @@ function defaults(): Settings {
       maxSize: undefined,
       maxCompressedSize: undefined,
       maxBaselineSize: undefined,
-      minReduction: undefined
+      minReduction: undefined,
+      maxGrowth: undefined
     },
     smokeTest: { kind: 'auto', timeoutSeconds: 60 },
     build: true,
@@ -116,6 +118,18 @@ describe('getSettings accepts', () => {
       })
     },
     {
+      inputs: { 'max-growth': '5MB' },
+      expected: () => ({
+        budgets: { ...defaults().budgets, maxGrowth: { bytes: 5e6 } }
+      })
+    },
+    {
+      inputs: { 'max-growth': '10 %' },
+      expected: () => ({
+        budgets: { ...defaults().budgets, maxGrowth: { percent: 10 } }
+      })
+    },
+    {
       inputs: { 'comment-key': 'api', comment: 'false' },
       expected: () => ({ commentKey: 'api', comment: false })
     },
@@ -130,7 +144,8 @@ describe('getSettings accepts', () => {
           maxSize: undefined,
           maxCompressedSize: 50 * 1024 ** 2,
           maxBaselineSize: 1e9,
-          minReduction: 70
+          minReduction: 70,
+          maxGrowth: undefined
         }
       })
     },
@@ -268,8 +283,11 @@ describe('getSettings rejects', () => {
     ['python-version', '3.x', /expected major\.minor/],
     ['python-version', 'latest', /expected major\.minor/],
     ['python-version', '3.13.1.2', /expected major\.minor/],
-    ['package-manager', 'npm', /expected auto, pip, poetry/],
-    ['package-manager', 'pipenv', /expected auto, pip, poetry/],
+    [
+      'package-manager',
+      'npm',
+      /expected auto, pip, poetry, uv, pdm, pipenv, pyproject/
+    ],
     ['command', "gunicorn 'app:app", /expected balanced quotes/],
     ['command', '[1, 2]', /expected a form such as \["uvicorn", "app:app"\]/],
     ['command', '[]', /expected a command such as/],
@@ -284,6 +302,8 @@ describe('getSettings rejects', () => {
     ['max-baseline-size', 'big', /expected a number of bytes/],
     ['min-reduction', '120', /expected a number from 0 to 100/],
     ['min-reduction', 'half', /expected a number from 0 to 100/],
+    ['max-growth', 'a lot', /expected e\.g\. 5MB, 2MiB or 10%/],
+    ['max-growth', '150%', /expected a number from 0 to 100/],
     ['comment', 'sometimes', /expected true or false/],
     ['smoke-test', "python -c 'import app", /expected balanced quotes/],
     ['smoke-test-timeout', '0', /expected a whole number above 0/],

@@ -49,6 +49,8 @@ export function parseSizesRecord(text: string): SizesRecord | undefined {
 
 /** Artifact names refuse / \ : < > | * ? " and line breaks. */
 export function artifactName(key: string): string {
-  const slug = key.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')
+  const slug = key
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
   return `venvship-sizes-${slug || 'root'}`
 }
