@@ -4,6 +4,7 @@ import path from 'node:path'
 import { detectProject, type Project } from './detect/index.js'
 import { type BuiltImage, DockerCli } from './docker/cli.js'
 import { smokeTest } from './docker/smoke-test.js'
+import { checkSharedLibraries } from './docker/library-check.js'
 import { budgetMessage, checkBudgets } from './enforce/budgets.js'
 import { ConfigurationError, errorMessage, StepFailure } from './errors.js'
 import {
@@ -75,6 +76,12 @@ async function buildAndMeasure(
         )
       }
     }
+    if (images.optimized) {
+      const tag = images.optimized.tag
+      report.libraries = await core.group('Check shared libraries', () =>
+        checkLibraries(docker, tag)
+      )
+    }
     await core.group('Measure images', () =>
       measureAll(docker, images, files, report)
     )
@@ -82,6 +89,20 @@ async function buildAndMeasure(
     if (!settings.keepImages) await docker.remove(built.map(b => b.tag))
   }
   return failures
+}
+
+/** Every library the venv needs must resolve in the runtime image. */
+async function checkLibraries(docker: DockerCli, image: string) {
+  const result = await checkSharedLibraries(docker, image)
+  core.info(`Read ${result.checked} shared objects in the venv.`)
+  for (const { file, library } of result.missing) {
+    core.warning(
+      `${file} in the optimized image needs ${library}, which its runtime ` +
+        'lacks: it fails when imported. Use runtime: slim, or a runtime ' +
+        'image that has the library.'
+    )
+  }
+  return result
 }
 
 type BuiltPair = Partial<Record<'baseline' | 'optimized', BuiltImage>>

@@ -151,6 +151,7 @@ describeWithEngine.each([
       expect(run.summary).toContain(size)
     }
     expect(run.summary).toContain('Smoke test ✅ passed')
+    expect(run.summary).toMatch(/Shared libraries: all \d+ in the venv resolve/)
   })
 })
 

@@ -162,6 +162,24 @@ describe('renderReport', () => {
   })
 })
 
+describe('the shared-library check in the report', () => {
+  it.each([
+    {
+      libraries: { checked: 12, missing: [] },
+      present: 'Shared libraries: all 12 in the venv resolve in the runtime.'
+    },
+    {
+      libraries: {
+        checked: 12,
+        missing: [{ file: 'lib/psycopg2/_psycopg.so', library: 'libpq.so.5' }]
+      },
+      present: '| `libpq.so.5` | `lib/psycopg2/_psycopg.so` |'
+    }
+  ])('$present', ({ libraries, present }) => {
+    expect(renderReport(report({ libraries }), CONTEXT)).toContain(present)
+  })
+})
+
 describe('renderReport under a size limit', () => {
   const huge = 'RUN echo ' + 'x'.repeat(80) + '\n'
   const big = { ...CONTEXT, dockerfileText: huge.repeat(2000) }

@@ -5,6 +5,7 @@ import {
   budgetLines,
   detectionTable,
   headline,
+  librariesLine,
   sizeTable,
   smokeTestLine,
   table
@@ -59,6 +60,7 @@ function commentSections(report: Report, context: CommentContext): Section[] {
     { priority: 90, text: budgetLines(report) },
     { priority: 85, text: baseLine(report) },
     { priority: 80, text: smokeTestLine(report) },
+    { priority: 75, text: librariesLine(report) },
     { priority: 40, text: sizeChart(report) },
     { priority: 30, text: largestLayers(report.optimized) },
     { priority: 20, text: detectionTable(report) },

@@ -1,5 +1,6 @@
 import type { Project } from '../detect/index.js'
 import type { SmokeTestResult } from '../docker/smoke-test.js'
+import type { LibraryCheck } from '../docker/library-check.js'
 import type { BudgetResult } from '../enforce/budgets.js'
 
 export interface LayerFigure {
@@ -35,6 +36,8 @@ export interface Report {
   baseline?: ImageFigures
   optimized?: ImageFigures
   smokeTest?: SmokeTestResult
+  /** Shared libraries the venv needs that the runtime lacks. */
+  libraries?: LibraryCheck
   measureSeconds?: number
   budgets: BudgetResult[]
   /** The base branch's optimized size, or why it is not known. */

@@ -77,6 +77,21 @@ export function baseLine(report: Report): string {
   )
 }
 
+export function librariesLine(report: Report): string {
+  const check = report.libraries
+  if (!check) return ''
+  if (check.missing.length === 0) {
+    return `Shared libraries: all ${check.checked} in the venv resolve in the runtime.`
+  }
+  const rows = check.missing.map(m => [`\`${m.library}\``, `\`${m.file}\``])
+  return [
+    `⚠️ ${check.missing.length} shared libraries the venv needs are missing ` +
+      'from the runtime image:',
+    '',
+    table(['Library', 'Needed by'], rows)
+  ].join('\n')
+}
+
 export function smokeTestLine(report: Report): string {
   const result = report.smokeTest
   if (!result) return 'Smoke test: skipped.'
