@@ -4,6 +4,7 @@ import path from 'node:path'
 import { ConfigurationError } from './errors.js'
 import { parseSize, SIZE_FORMS } from './sizes.js'
 import { splitCommand } from './command-line.js'
+import { SUPPORTED_MINORS } from './detect/version-constraint.js'
 
 export const PACKAGE_MANAGERS = [
   'pip',
@@ -166,14 +167,14 @@ function parseWorkingDirectory(value: string): string {
 
 function parsePythonVersion(value: string): string | undefined {
   if (!value) return undefined
-  const match = /^3\.(\d{1,2})(?:\.\d+)?$/.exec(value)
-  if (!match) {
+  const minor = /^(3\.\d{1,2})(?:\.\d+)?$/.exec(value)?.[1]
+  if (!minor || !SUPPORTED_MINORS.includes(minor)) {
     throw new ConfigurationError(
-      `Input python-version: "${value}" is not a Python version; ` +
-        'expected major.minor such as 3.13.'
+      `Input python-version: "${value}" is not a Python version venvship ` +
+        `builds for; expected one of ${SUPPORTED_MINORS.join(', ')}.`
     )
   }
-  return `3.${match[1]}`
+  return minor
 }
 
 function parsePackageManager(value: string): PackageManagerName | 'auto' {
@@ -197,8 +198,9 @@ const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._/:@-]*$/i
 
 function parseRuntime(value: string): RuntimeChoice {
   const name = value || 'auto'
-  if (name === 'auto' || name === 'distroless' || name === 'slim') {
-    return { kind: name }
+  const keyword = name.toLowerCase()
+  if (keyword === 'auto' || keyword === 'distroless' || keyword === 'slim') {
+    return { kind: keyword }
   }
   if (IMAGE_REFERENCE.test(name) && !/\s/.test(name)) {
     return { kind: 'image', image: name }

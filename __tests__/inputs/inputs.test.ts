@@ -150,6 +150,10 @@ describe('getSettings accepts', () => {
       })
     },
     {
+      inputs: { runtime: 'Distroless' },
+      expected: () => ({ runtime: { kind: 'distroless' } })
+    },
+    {
       inputs: { 'python-version': '3.12' },
       expected: () => ({ pythonVersion: '3.12' })
     },
@@ -278,11 +282,13 @@ describe('getSettings rejects', () => {
   const cases: [string, string, RegExp][] = [
     ['working-directory', 'missing', /expected the path of the Python project/],
     ['working-directory', 'requirements.txt', /expected the path/],
-    ['python-version', '3', /expected major\.minor such as 3\.13/],
-    ['python-version', '2.7', /expected major\.minor/],
-    ['python-version', '3.x', /expected major\.minor/],
-    ['python-version', 'latest', /expected major\.minor/],
-    ['python-version', '3.13.1.2', /expected major\.minor/],
+    ['python-version', '3', /expected one of 3\.9, .*3\.13, 3\.14/],
+    ['python-version', '3.8', /expected one of 3\.9/],
+    ['python-version', '3.99', /expected one of 3\.9/],
+    ['python-version', '2.7', /expected one of/],
+    ['python-version', '3.x', /expected one of/],
+    ['python-version', 'latest', /expected one of/],
+    ['python-version', '3.13.1.2', /expected one of/],
     [
       'package-manager',
       'npm',
