@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { formatBytes } from '../../src/sizes.js'
 import {
@@ -171,6 +173,50 @@ describeWithEngine('a size budget', () => {
     )
     expect(run.summary).toContain('❌')
     expect(run.outputs['failed-budgets']).toBe('max-size')
+  })
+})
+
+/** A throwaway project folder from a map of file name → content. */
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'venvship-project-'))
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(path.join(dir, name), text)
+  }
+  return dir
+}
+
+describeWithEngine('a project that does not work', () => {
+  it('a failed build fails the step with the end of the build log', async () => {
+    const run = await runAction({
+      'working-directory': project({
+        'requirements.txt': 'venvship-no-such-package-anywhere==1.0\n',
+        'main.py': 'print("hello")\n'
+      })
+    })
+    expect(run.exitCode).not.toBe(0)
+    const error = run.stdout.split('\n').find(l => l.startsWith('::error'))
+    expect(error).toMatch(
+      /The optimized image failed to build from .*Dockerfile/
+    )
+    expect(error).toMatch(/venvship-no-such-package-anywhere/)
+    expect(run.summary).toContain('venvship')
+  })
+
+  it('a failed smoke test fails the step after the report', async () => {
+    const run = await runAction({
+      'working-directory': project({
+        'requirements.txt': '\n',
+        'main.py': 'raise SystemExit("cannot start: no DATABASE_URL")\n'
+      }),
+      baseline: 'generated'
+    })
+    expect(run.exitCode).not.toBe(0)
+    expect(run.summary).toContain('Smoke test ❌ failed')
+    expect(run.summary).toContain('cannot start: no DATABASE_URL')
+    expect(run.stdout).toMatch(
+      /::error::The optimized image did not pass its smoke test/
+    )
+    expect(Number(run.outputs['optimized-size'])).toBeGreaterThan(0)
   })
 })
 
