@@ -52,7 +52,10 @@ async function answer(image: string) {
     let body = ''
     for (let attempt = 0; attempt < 60 && status === 0; attempt++) {
       try {
-        const response = await fetch(`http://127.0.0.1:${port}/`)
+        // The port proxy accepts before the app listens: never wait forever.
+        const response = await fetch(`http://127.0.0.1:${port}/`, {
+          signal: AbortSignal.timeout(2000)
+        })
         status = response.status
         body = await response.text()
       } catch {
