@@ -54,6 +54,10 @@ export interface Settings {
   smokeTest: SmokeTest
   build: boolean
   caCertificates?: string
+  /** A private package index replacing PyPI; a secret, never logged. */
+  indexUrl?: string
+  /** Further indexes searched after the main one; secrets too. */
+  extraIndexUrls: string[]
   keepImages: boolean
   githubToken: string
   comment: boolean
@@ -81,6 +85,8 @@ export function getSettings(read: InputReader = readActionInput): Settings {
     smokeTest: parseSmokeTest(input('smoke-test'), smokeTimeout),
     build: parseBoolean('build', input('build'), true),
     caCertificates: parseCaCertificates(input('ca-certificates')),
+    indexUrl: parseIndexUrls('index-url', input('index-url'))[0],
+    extraIndexUrls: parseIndexUrls('extra-index-url', input('extra-index-url')),
     keepImages: parseBoolean('keep-images', input('keep-images'), false),
     githubToken: input('github-token'),
     comment: parseBoolean('comment', input('comment'), true),
@@ -134,13 +140,16 @@ function projectKey(workingDirectory: string): string {
   return relative.split(path.sep).join('/') || '.'
 }
 
+// Never echoed in an error message.
+const SECRET_INPUTS = ['github-token', 'index-url', 'extra-index-url']
+
 // Inputs end up in Dockerfiles and command lines: a line break or control
 // character could smuggle in an instruction, so none is accepted anywhere.
 function checkedReader(read: InputReader): InputReader {
   return name => {
     const value = read(name).trim()
     // eslint-disable-next-line no-control-regex -- control characters are the point
-    if (name !== 'github-token' && /[\u0000-\u001f\u007f]/.test(value)) {
+    if (!SECRET_INPUTS.includes(name) && /[\u0000-\u001f\u007f]/.test(value)) {
       // JSON escapes show the value on one line: "3.13\n3.12".
       const shown = JSON.stringify(value).replace(/\u007f/g, '\\u007f')
       throw new ConfigurationError(
@@ -273,6 +282,40 @@ export function parseBoolean(
   throw new ConfigurationError(
     `Input ${name}: "${value}" is not a boolean; expected true or false.`
   )
+}
+
+/**
+ * Index URLs often carry a token: each is masked before anything else can
+ * print it, and errors never repeat the value.
+ */
+function parseIndexUrls(name: string, value: string): string[] {
+  const urls = value.split(/\s+/).filter(Boolean)
+  urls.forEach(url => core.setSecret(url))
+  if (name === 'index-url' && urls.length > 1) {
+    throw new ConfigurationError(
+      `Input ${name} holds ${urls.length} URLs; expected one. Put the ` +
+        'others in extra-index-url.'
+    )
+  }
+  urls.forEach((url, index) => checkIndexUrl(name, url, index))
+  return urls
+}
+
+function checkIndexUrl(name: string, url: string, index: number) {
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(url)
+  } catch {
+    parsed = undefined
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+    throw new ConfigurationError(
+      `Input ${name}: URL number ${index + 1} is not an http(s) URL ` +
+        '(not shown: it may hold a token); expected e.g. ' +
+        'https://user:token@pypi.example.com/simple.'
+    )
+  }
+  if (parsed.password) core.setSecret(decodeURIComponent(parsed.password))
 }
 
 function parseCaCertificates(value: string): string | undefined {

@@ -5,10 +5,13 @@ import { detectProject, type Project } from './detect/index.js'
 import { type BuiltImage, DockerCli } from './docker/cli.js'
 import { smokeTest } from './docker/smoke-test.js'
 import { checkSharedLibraries } from './docker/library-check.js'
+import { type SecretValues, withSecretFiles } from './docker/build-secrets.js'
 import { budgetMessage, checkBudgets } from './enforce/budgets.js'
 import { ConfigurationError, errorMessage, StepFailure } from './errors.js'
 import {
   CA_SECRET_ID,
+  EXTRA_INDEX_URLS_SECRET_ID,
+  INDEX_URL_SECRET_ID,
   type GeneratedFiles,
   OUTPUT_DIR,
   writeDockerfiles
@@ -115,9 +118,33 @@ async function buildImages(
   built: BuiltImage[],
   failures: string[]
 ): Promise<BuiltPair> {
-  const secrets: Record<string, string> = settings.caCertificates
-    ? { [CA_SECRET_ID]: settings.caCertificates }
-    : {}
+  return withSecretFiles(buildSecrets(settings), secrets =>
+    buildBoth(docker, project, files, secrets, built, failures)
+  )
+}
+
+/** What the builds may read, as BuildKit secrets, never as build args. */
+function buildSecrets(settings: Settings): SecretValues {
+  const extra = settings.extraIndexUrls.join(' ')
+  return {
+    files: settings.caCertificates
+      ? { [CA_SECRET_ID]: settings.caCertificates }
+      : {},
+    values: {
+      [INDEX_URL_SECRET_ID]: settings.indexUrl,
+      [EXTRA_INDEX_URLS_SECRET_ID]: extra || undefined
+    }
+  }
+}
+
+async function buildBoth(
+  docker: DockerCli,
+  project: Project,
+  files: GeneratedFiles,
+  secrets: Record<string, string>,
+  built: BuiltImage[],
+  failures: string[]
+): Promise<BuiltPair> {
   const images: BuiltPair = {}
   const dockerfiles = {
     optimized: files.dockerfile,
@@ -258,7 +285,9 @@ function generateSettings(settings: Settings) {
   return {
     runtime: settings.runtime,
     baseline: settings.baseline,
-    caCertificates: Boolean(settings.caCertificates)
+    caCertificates: Boolean(settings.caCertificates),
+    indexUrl: settings.indexUrl !== undefined,
+    extraIndexUrls: settings.extraIndexUrls.length > 0
   }
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { needsShell, splitCommand } from '../../src/command-line.js'
+import {
+  isShell,
+  joinForShell,
+  needsShell,
+  splitCommand,
+  splitCommandLine
+} from '../../src/command-line.js'
 import { ConfigurationError } from '../../src/errors.js'
 import { thrownBy } from '../support/fixtures.js'
 
@@ -62,5 +68,53 @@ describe('needsShell', () => {
     [['echo', '`date`'], true]
   ])('%p → %p', (argv, expected) => {
     expect(needsShell(argv)).toBe(expected)
+  })
+})
+
+describe('splitCommandLine', () => {
+  it('names where the text came from in its errors', () => {
+    const error = thrownBy(() =>
+      splitCommandLine("gunicorn 'app:app", 'Procfile web line')
+    )
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error.message).toMatch(
+      /^Procfile web line: "gunicorn 'app:app" has an unclosed ' quote/
+    )
+  })
+
+  it('splits like splitCommand', () => {
+    expect(splitCommandLine("a 'b c' d", 'Procfile web line')).toEqual([
+      'a',
+      'b c',
+      'd'
+    ])
+  })
+})
+
+describe('isShell', () => {
+  it.each([
+    ['sh', true],
+    ['/bin/sh', true],
+    ['/usr/bin/bash', true],
+    ['bash', true],
+    ['dash', true],
+    ['shell', false],
+    ['/opt/sh/gunicorn', false],
+    ['python', false]
+  ])('%p → %p', (program, expected) => {
+    expect(isShell(program)).toBe(expected)
+  })
+})
+
+describe('joinForShell', () => {
+  it.each([
+    [['migrate', '&&', 'serve'], 'migrate && serve'],
+    [['serve', '--port', '$PORT'], 'serve --port $PORT'],
+    [['echo', 'two words'], "echo 'two words'"],
+    [['echo', "it's"], "echo 'it'\\''s'"],
+    [['echo', 'say "hi"'], `echo 'say "hi"'`],
+    [['echo', ''], "echo ''"]
+  ])('%p → %p', (argv, line) => {
+    expect(joinForShell(argv)).toBe(line)
   })
 })

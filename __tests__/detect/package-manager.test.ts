@@ -220,14 +220,13 @@ describe('detectPackageManager errors', () => {
       files: {},
       requested: 'auto',
       reason:
-        /No Python project found in .*looked for requirements\.txt, or pyproject\.toml with poetry\.lock.*working-directory/
+        /^No Python project found in .*: looked for uv\.lock, poetry\.lock, pdm\.lock, Pipfile\.lock, requirements\.txt, pyproject\.toml, setup\.py and setup\.cfg\. Set working-directory/
     },
     {
-      name: 'a pyproject.toml without a lock file',
-      files: { 'pyproject.toml': '[tool.poetry]\nname = "shop"\n' },
+      name: 'a pyproject.toml with only tool settings',
+      files: { 'pyproject.toml': '[tool.black]\nline-length = 88\n' },
       requested: 'auto',
-      reason:
-        /looked for requirements\.txt, or pyproject\.toml with poetry\.lock/
+      reason: /^No Python project found in /
     },
     {
       name: 'poetry requested without poetry.lock',

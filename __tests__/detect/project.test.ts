@@ -1,7 +1,15 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { detectProject, type Project } from '../../src/detect/index.js'
-import { removeTempTrees, tempTree, type Tree } from '../support/fixtures.js'
+import { ConfigurationError } from '../../src/errors.js'
+import {
+  capturingStdout,
+  removeTempTrees,
+  tempTree,
+  thrownBy,
+  type Tree
+} from '../support/fixtures.js'
 
 afterAll(removeTempTrees)
 
@@ -89,5 +97,121 @@ describe('detectProject', () => {
       command: undefined
     })
     expect(project).toEqual(expected(root))
+  })
+})
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url))
+
+function detectIn(root: string) {
+  return capturingStdout(() =>
+    detectProject({
+      workingDirectory: root,
+      packageManager: 'auto',
+      pythonVersion: undefined,
+      command: undefined
+    })
+  )
+}
+
+// The examples hold locks made by the real tools: detection must read them.
+describe('detectProject on the examples', () => {
+  it.each<{
+    example: string
+    manager: Partial<Project['packageManager']>
+    python: Project['python']
+    argv: string[]
+    includes: string[]
+    warned: RegExp | undefined
+  }>([
+    {
+      example: 'uv-fastapi',
+      manager: { name: 'uv', installsProject: true, workspace: false },
+      python: { version: '3.13', source: '.python-version' },
+      argv: [
+        'uvicorn',
+        'uv_fastapi.main:app',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '8000'
+      ],
+      includes: ['fastapi', 'uvicorn', 'uvloop'],
+      warned: undefined
+    },
+    {
+      example: 'pdm-flask',
+      manager: { name: 'pdm', installsProject: false },
+      python: { version: '3.13', source: 'pyproject.toml requires-python' },
+      argv: ['gunicorn', '--bind', '0.0.0.0:8000', 'app:app'],
+      includes: ['flask', 'gunicorn'],
+      warned: undefined
+    },
+    {
+      example: 'pipenv-flask',
+      manager: { name: 'pipenv', localPackages: false },
+      python: { version: '3.13', source: 'Pipfile python_version' },
+      argv: [
+        'gunicorn',
+        '--bind',
+        '0.0.0.0:8000',
+        '--workers',
+        '2',
+        'service:create_app()'
+      ],
+      includes: ['flask', 'gunicorn'],
+      warned: undefined
+    },
+    {
+      example: 'pyproject-cli',
+      manager: { name: 'pyproject', manifest: 'pyproject.toml' },
+      python: { version: '3.13', source: 'pyproject.toml requires-python' },
+      argv: ['hello-cli'],
+      includes: ['click'],
+      warned: /has no lock file/
+    }
+  ])('$example', c => {
+    const { result, warnings } = detectIn(path.join(EXAMPLES, c.example))
+    expect(result.packageManager).toMatchObject(c.manager)
+    expect(result.python).toEqual(c.python)
+    expect(result.command.argv).toEqual(c.argv)
+    expect(result.dependencies).toEqual(expect.arrayContaining(c.includes))
+    expect(result.dependencies).not.toContain('pytest')
+    expect(warnings.length).toBe(c.warned ? 1 : 0)
+    if (c.warned) expect(warnings[0]).toMatch(c.warned)
+  })
+})
+
+describe('detectProject reading order', () => {
+  it('reports a broken pyproject.toml with the python-version remedy', () => {
+    const root = tempTree({
+      'pyproject.toml': '[project]\nname = "shop\n',
+      'requirements.txt': 'flask\n'
+    })
+    const error = thrownBy(() => detectIn(root))
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error.message).toMatch(
+      /^pyproject\.toml is not valid TOML at line 2: .*set python-version\.$/
+    )
+  })
+
+  it('installs a pip project whose script is the command', () => {
+    const root = tempTree({
+      'requirements.txt': 'click==8.1.8\n',
+      'pyproject.toml':
+        '[project]\nname = "tool"\nversion = "1.0"\n' +
+        'dependencies = ["rich"]\n\n[project.scripts]\ntool = "tool:main"\n\n' +
+        '[build-system]\nrequires = ["setuptools"]\n' +
+        'build-backend = "setuptools.build_meta"\n',
+      'tool.py': 'def main():\n    print("ok")\n'
+    })
+    const { result } = detectIn(root)
+    expect(result.packageManager).toEqual({
+      name: 'pip',
+      requirements: ['requirements.txt'],
+      devRequirements: [],
+      installsProject: true
+    })
+    expect(result.command).toMatchObject({ argv: ['tool'], module: 'tool' })
+    expect(result.dependencies).toEqual(['click', 'rich'])
   })
 })

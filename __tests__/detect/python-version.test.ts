@@ -88,6 +88,79 @@ describe('detectPythonVersion precedence', () => {
       expected: { version: '3.12', source: 'runtime.txt' }
     },
     {
+      name: 'uv.lock requires-python',
+      files: { 'uv.lock': 'version = 1\nrequires-python = ">=3.11, <3.13"\n' },
+      expected: { version: '3.12', source: 'uv.lock requires-python' }
+    },
+    {
+      name: 'uv.lock beats runtime.txt',
+      files: {
+        'uv.lock': 'version = 1\nrequires-python = "==3.10.*"\n',
+        ...runtimeTxt
+      },
+      expected: { version: '3.10', source: 'uv.lock requires-python' }
+    },
+    {
+      name: 'Poetry python beats uv.lock',
+      files: {
+        ...poetryPython,
+        'uv.lock': 'version = 1\nrequires-python = ">=3.12"\n'
+      },
+      expected: { version: '3.10', source: 'pyproject.toml Poetry python' }
+    },
+    {
+      name: 'Pipfile python_version',
+      files: {
+        Pipfile:
+          '[packages]\nflask = "*"\n\n[requires]\npython_version = "3.12"\n'
+      },
+      expected: { version: '3.12', source: 'Pipfile python_version' }
+    },
+    {
+      name: 'Pipfile python_full_version beats python_version',
+      files: {
+        Pipfile:
+          '[requires]\npython_version = "3.12"\npython_full_version = "3.11.9"\n'
+      },
+      expected: { version: '3.11', source: 'Pipfile python_full_version' }
+    },
+    {
+      name: 'runtime.txt beats the Pipfile',
+      files: {
+        Pipfile: '[requires]\npython_version = "3.12"\n',
+        ...runtimeTxt
+      },
+      expected: { version: '3.9', source: 'runtime.txt' }
+    },
+    {
+      name: '.tool-versions, the first python version on its line',
+      files: {
+        '.tool-versions': '# asdf\nnodejs 22.1.0\npython 3.12.1 3.11.4\n'
+      },
+      expected: { version: '3.12', source: '.tool-versions' }
+    },
+    {
+      name: 'the Pipfile beats .tool-versions',
+      files: {
+        Pipfile: '[requires]\npython_version = "3.11"\n',
+        '.tool-versions': 'python 3.12.1\n'
+      },
+      expected: { version: '3.11', source: 'Pipfile python_version' }
+    },
+    {
+      name: '.tool-versions without python is skipped',
+      files: { '.tool-versions': 'nodejs 22.1.0\n' },
+      expected: { version: DEFAULT_PYTHON, source: 'default' }
+    },
+    {
+      name: "Poetry's single | reads like ||",
+      files: {
+        'pyproject.toml':
+          '[tool.poetry.dependencies]\npython = "~3.10 | ~3.11"\n'
+      },
+      expected: { version: '3.11', source: 'pyproject.toml Poetry python' }
+    },
+    {
       name: 'Poetry caret: the newest supported minor below 4',
       files: {
         'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.11"\n'
@@ -146,7 +219,29 @@ describe('detectPythonVersion errors', () => {
     {
       files: { 'pyproject.toml': '[project]\nname = "shop\n' },
       file: 'pyproject.toml',
-      reason: /is not valid TOML at line 2/
+      reason:
+        /is not valid TOML at line 2: .*; fix the file or set python-version\.$/
+    },
+    {
+      files: { 'uv.lock': 'version = 1\nrequires-python = \n' },
+      file: 'uv.lock',
+      reason:
+        /is not valid TOML at line 2: .*; fix the file or set python-version\.$/
+    },
+    {
+      files: { Pipfile: '[requires\npython_version = "3.12"\n' },
+      file: 'Pipfile',
+      reason: /is not valid TOML at line 1: .*set python-version\.$/
+    },
+    {
+      files: { Pipfile: '[requires]\npython_version = "three"\n' },
+      file: 'Pipfile python_version',
+      reason: /"three" is not a Python version or constraint/
+    },
+    {
+      files: { '.tool-versions': 'python system\n' },
+      file: '.tool-versions',
+      reason: /"system" is not a Python version or constraint/
     }
   ])('$file: $reason', ({ files, file, reason }) => {
     const error = thrownBy(() => detect(files))

@@ -373,3 +373,134 @@ describe('moduleOf', () => {
     expect(moduleOf(file)).toBe(module)
   })
 })
+
+describe('commands that need a shell', () => {
+  it.each<{
+    name: string
+    files: Tree
+    command?: string[]
+    expected: StartCommand
+  }>([
+    {
+      name: 'a Procfile line split like a command line, quotes honoured',
+      files: {
+        Procfile:
+          "web: gunicorn --bind 0.0.0.0:$PORT --workers 2 'service:create_app()'\n"
+      },
+      expected: {
+        argv: [
+          'gunicorn',
+          '--bind',
+          '0.0.0.0:8000',
+          '--workers',
+          '2',
+          'service:create_app()'
+        ],
+        source: 'Procfile web',
+        port: 8000
+      }
+    },
+    {
+      name: 'a Procfile line with double quotes and a blank inside',
+      files: {
+        Procfile: 'web: python -m http.server "8001"  --directory "my site"\n'
+      },
+      expected: {
+        argv: ['python', '-m', 'http.server', '8001', '--directory', 'my site'],
+        source: 'Procfile web',
+        port: 8000
+      }
+    },
+    {
+      name: 'a Procfile line with && runs in /bin/sh, as written',
+      files: {
+        Procfile:
+          'web: python manage.py migrate && gunicorn -b 0.0.0.0:$PORT "mysite.wsgi"\n'
+      },
+      expected: {
+        argv: [
+          '/bin/sh',
+          '-c',
+          'python manage.py migrate && gunicorn -b 0.0.0.0:8000 "mysite.wsgi"'
+        ],
+        source: 'Procfile web',
+        port: 8000,
+        viaShell: true
+      }
+    },
+    {
+      name: 'a Procfile line with another variable',
+      files: { Procfile: 'web: gunicorn --workers $WEB_CONCURRENCY app:app\n' },
+      expected: {
+        argv: ['/bin/sh', '-c', 'gunicorn --workers $WEB_CONCURRENCY app:app'],
+        source: 'Procfile web',
+        port: 8000,
+        viaShell: true
+      }
+    },
+    {
+      name: 'an input with shell syntax, words re-joined and quoted',
+      files: {},
+      command: ['alembic', 'upgrade', 'head', '&&', 'echo', 'ready now'],
+      expected: {
+        argv: ['/bin/sh', '-c', "alembic upgrade head && echo 'ready now'"],
+        source: 'input command',
+        viaShell: true
+      }
+    },
+    {
+      name: 'an input that quotes a quote',
+      files: {},
+      command: ['echo', "it's", '>', '/tmp/out'],
+      expected: {
+        argv: ['/bin/sh', '-c', "echo 'it'\\''s' > /tmp/out"],
+        source: 'input command',
+        viaShell: true
+      }
+    },
+    {
+      name: 'an input that runs a shell itself is kept',
+      files: {},
+      command: ['sh', '-c', 'exec gunicorn --bind 0.0.0.0:8000 app:app'],
+      expected: {
+        argv: ['sh', '-c', 'exec gunicorn --bind 0.0.0.0:8000 app:app'],
+        source: 'input command',
+        viaShell: true
+      }
+    },
+    {
+      name: 'an input without shell syntax stays exec form',
+      files: {},
+      command: ['gunicorn', 'service:create_app()'],
+      expected: {
+        argv: ['gunicorn', 'service:create_app()'],
+        source: 'input command'
+      }
+    }
+  ])('$name', ({ files, command, expected }) => {
+    expect(detect(files, [], command).result).toEqual(expected)
+  })
+
+  it.each<{ name: string; procfile: string; reason: RegExp }>([
+    {
+      name: 'an unclosed quote',
+      procfile: "web: gunicorn 'app:app\n",
+      reason: /^Procfile web line: "gunicorn 'app:app" has an unclosed ' quote/
+    },
+    {
+      name: 'an empty web line',
+      procfile: 'web:   \nworker: celery\n',
+      reason: /^Procfile web line: "" names no program/
+    },
+    {
+      name: 'a web line that is a broken JSON array',
+      procfile: 'web: ["gunicorn", \n',
+      reason: /^Procfile web line: .* is not a JSON array of strings/
+    }
+  ])('a Procfile with $name is a ConfigurationError', c => {
+    const error = thrownBy(() => detect({ Procfile: c.procfile }))
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error.message).toMatch(c.reason)
+    expect(error.message).not.toContain('\n')
+  })
+})

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import {
+  admitsVersion,
   newestAdmittedMinor,
   SUPPORTED_MINORS
 } from '../../src/detect/version-constraint.js'
@@ -73,5 +74,33 @@ describe('newestAdmittedMinor', () => {
     '3.12.x'
   ])('throws a SyntaxError for %p', constraint => {
     expect(() => newestAdmittedMinor(constraint)).toThrow(SyntaxError)
+  })
+})
+
+describe("Poetry's single |", () => {
+  it.each([
+    ['^3.10 | ^3.11', '3.14'],
+    ['~3.10 | ~3.11', '3.11'],
+    ['>=3.9,<3.10 | >=3.12,<3.13', '3.12'],
+    ['3.9.* | 3.10.*', '3.10']
+  ])('%p → %p', (constraint, minor) => {
+    expect(newestAdmittedMinor(constraint)).toBe(minor)
+  })
+})
+
+describe('admitsVersion', () => {
+  it.each([
+    ['>=0.5', '0.13.9', true],
+    ['>=0.5,<1', '0.13.9', true],
+    ['<0.5', '0.13.9', false],
+    ['==0.13.*', '0.13.9', true],
+    ['~=0.12.0', '0.13.9', false],
+    ['>=0.14 || ==0.13.9', '0.13.9', true]
+  ])('%p admits %p: %p', (constraint, version, admitted) => {
+    expect(admitsVersion(constraint, version)).toBe(admitted)
+  })
+
+  it('throws a SyntaxError naming what it cannot read', () => {
+    expect(() => admitsVersion('latest', '1.0')).toThrow(/cannot read "latest"/)
   })
 })

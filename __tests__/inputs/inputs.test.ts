@@ -10,6 +10,7 @@ import path from 'node:path'
 import { ConfigurationError } from '../../src/errors.js'
 import { getSettings, type Settings } from '../../src/inputs.js'
 import {
+  capturingStdout,
   inputReader,
   removeTempTrees,
   tempTree,
@@ -42,6 +43,8 @@ const ACTION_DEFAULTS = {
   'smoke-test-timeout': '60',
   build: 'true',
   'ca-certificates': '',
+  'index-url': '',
+  'extra-index-url': '',
   'keep-images': 'false',
   'github-token': '',
   comment: 'true',
@@ -81,6 +84,8 @@ function defaults(): Settings {
     smokeTest: { kind: 'auto', timeoutSeconds: 60 },
     build: true,
     caCertificates: undefined,
+    indexUrl: undefined,
+    extraIndexUrls: [],
     keepImages: false,
     githubToken: '',
     comment: true,
@@ -115,6 +120,17 @@ describe('getSettings accepts', () => {
       expected: ws => ({
         workingDirectory: path.join(ws, 'service'),
         commentKey: 'service'
+      })
+    },
+    {
+      inputs: {
+        'index-url': 'https://u:tok@pypi.example.com/simple',
+        'extra-index-url':
+          'https://a.example/simple\n  https://b.example/simple'
+      },
+      expected: () => ({
+        indexUrl: 'https://u:tok@pypi.example.com/simple',
+        extraIndexUrls: ['https://a.example/simple', 'https://b.example/simple']
       })
     },
     {
@@ -340,6 +356,46 @@ describe('getSettings rejects', () => {
     expect(error.message).toContain(JSON.stringify(value))
     expect(error.message).toMatch(expectedForm)
     expect(error.message).not.toMatch(/[\n\r]/)
+  })
+
+  it.each([
+    ['index-url', 'ftp://s3cr3t@x/simple', /URL number 1 is not an http\(s\)/],
+    [
+      'index-url',
+      'https://s3cr3t@a/s https://b/s',
+      /holds 2 URLs; expected one/
+    ],
+    ['extra-index-url', 'https://a/simple s3cr3t', /URL number 2 is not/]
+  ])('%s: %j fails without repeating the value', (name, value, form) => {
+    const error = thrownBy(() => getSettings(inputReader({ [name]: value })))
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error.message).toMatch(new RegExp(`^Input ${name}\\b`))
+    expect(error.message).toMatch(form)
+    expect(error.message).not.toContain('s3cr3t')
+  })
+
+  it('never repeats an index URL, which may hold a token', () => {
+    const error = thrownBy(() =>
+      getSettings(inputReader({ 'index-url': 'mailto:s3cr3t@example.com' }))
+    )
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error.message).toMatch(/^Input index-url: /)
+    expect(error.message).not.toContain('s3cr3t')
+  })
+
+  it('masks index URLs and their passwords before anything prints them', () => {
+    const { output } = capturingStdout(() =>
+      getSettings(
+        inputReader({
+          'index-url': 'https://user:p%40ss@pypi.example.com/simple'
+        })
+      )
+    )
+    // Workflow commands escape % as %25; the runner decodes it.
+    expect(output).toContain(
+      '::add-mask::https://user:p%2540ss@pypi.example.com/simple'
+    )
+    expect(output).toContain('::add-mask::p@ss')
   })
 
   it('never checks or repeats the github-token', () => {

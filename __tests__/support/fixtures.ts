@@ -49,6 +49,7 @@ export function inputReader(inputs: Record<string, string>): InputReader {
 export function capturingStdout<T>(fn: () => T): {
   result: T
   warnings: string[]
+  output: string
 } {
   const written: string[] = []
   const spy = jest
@@ -59,11 +60,11 @@ export function capturingStdout<T>(fn: () => T): {
     })
   try {
     const result = fn()
-    const warnings = written
-      .join('')
+    const output = written.join('')
+    const warnings = output
       .split('\n')
       .filter(line => line.startsWith('::warning'))
-    return { result, warnings }
+    return { result, warnings, output }
   } finally {
     spy.mockRestore()
   }

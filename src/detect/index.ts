@@ -4,7 +4,8 @@ import type { Settings } from '../inputs.js'
 import {
   detectPackageManager,
   type PackageManager,
-  runtimeDependencies
+  runtimeDependencies,
+  withProjectInstall
 } from './package-manager.js'
 import { ProjectFiles } from './project-files.js'
 import { detectPythonVersion, type PythonVersion } from './python-version.js'
@@ -33,15 +34,24 @@ type DetectionSettings = Pick<
 
 export function detectProject(settings: DetectionSettings): Project {
   const files = new ProjectFiles(settings.workingDirectory)
-  const packageManager = detectPackageManager(files, settings.packageManager)
-  const dependencies = runtimeDependencies(files, packageManager)
+  // The version first: a broken pyproject.toml met there is reported with
+  // the input that bypasses reading it.
+  const python = detectPythonVersion(files, settings.pythonVersion)
+  const detected = detectPackageManager(files, settings.packageManager)
+  const dependencies = runtimeDependencies(files, detected)
+  const command = detectStartCommand(files, settings.command, dependencies)
+  const packageManager = withProjectInstall(files, detected, command)
   const dockerfile = path.join(files.root, 'Dockerfile')
   return {
     root: files.root,
     packageManager,
-    python: detectPythonVersion(files, settings.pythonVersion),
-    command: detectStartCommand(files, settings.command, dependencies),
-    dependencies: [...dependencies].sort(),
+    python,
+    command,
+    dependencies: [
+      ...(packageManager === detected
+        ? dependencies
+        : runtimeDependencies(files, packageManager))
+    ].sort(),
     dockerfile: existsSync(dockerfile) ? dockerfile : undefined,
     dockerignore: files.text('.dockerignore')
   }

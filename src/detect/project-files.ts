@@ -24,20 +24,48 @@ export class ProjectFiles {
     return this.cache.get(name)
   }
 
-  toml(name: string): TomlTable | undefined {
+  /**
+   * The file parsed as TOML, undefined when absent. `remedy` ends the error
+   * of a broken file: what else the user can do besides fixing it.
+   */
+  toml(name: string, remedy = 'set package-manager'): TomlTable | undefined {
     const text = this.text(name)
     if (text === undefined) return undefined
     try {
       return parseToml(text) as TomlTable
     } catch (error) {
       const where = error instanceof TomlError ? ` at line ${error.line}` : ''
-      const reason = firstLine(error)
       throw new ConfigurationError(
-        `${name} is not valid TOML${where}: ${reason}; fix the file or ` +
-          'set package-manager.'
+        `${name} is not valid TOML${where}: ${firstLine(error)}; fix the ` +
+          `file or ${remedy}.`
       )
     }
   }
+
+  /** The file parsed as a JSON object, undefined when absent. */
+  jsonObject(name: string, remedy: string): JsonObject | undefined {
+    const text = this.text(name)
+    if (text === undefined) return undefined
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      throw new ConfigurationError(
+        `${name} is not valid JSON: ${firstLine(error)}; fix the file or ` +
+          `${remedy}.`
+      )
+    }
+    if (!isTable(value)) {
+      throw new ConfigurationError(
+        `${name} is not a JSON object; fix the file or ${remedy}.`
+      )
+    }
+    return value as JsonObject
+  }
+}
+
+export interface JsonObject {
+  [key: string]: unknown
 }
 
 export type TomlValue =

@@ -19,25 +19,49 @@ interface Found {
   text: string
 }
 
-// Order matters: a file that pins a version beats one that constrains it.
+// A broken TOML file met here is the user's to fix, or to bypass with the
+// input that makes reading it unnecessary.
+const REMEDY = 'set python-version'
+
+// Order matters: a file that pins a version beats one that constrains it,
+// and the project's own declarations beat a platform's conventions.
 const READERS: Reader[] = [
   files => exact(files, '.python-version', firstWord),
   files => {
-    const project = tableAt(files.toml('pyproject.toml'), 'project')
+    const project = tableAt(files.toml('pyproject.toml', REMEDY), 'project')
     const text = stringAt(project, 'requires-python')
     return text ? { source: 'pyproject.toml requires-python', text } : undefined
   },
   files => {
-    const deps = tableAt(
-      files.toml('pyproject.toml'),
-      'tool',
-      'poetry',
-      'dependencies'
-    )
+    const pyproject = files.toml('pyproject.toml', REMEDY)
+    const deps = tableAt(pyproject, 'tool', 'poetry', 'dependencies')
     const text = stringAt(deps, 'python')
     return text ? { source: 'pyproject.toml Poetry python', text } : undefined
   },
-  files => exact(files, 'runtime.txt', t => t.replace(/^python-/, ''))
+  files => {
+    const lock = files.toml('uv.lock', REMEDY)
+    const text = stringAt(lock, 'requires-python')
+    return text ? { source: 'uv.lock requires-python', text } : undefined
+  },
+  files => exact(files, 'runtime.txt', t => t.replace(/^python-/, '')),
+  files => {
+    const requires = tableAt(files.toml('Pipfile', REMEDY), 'requires')
+    const key = ['python_full_version', 'python_version'].find(k =>
+      stringAt(requires, k)
+    )
+    const text = key ? stringAt(requires, key) : undefined
+    return key && text ? { source: `Pipfile ${key}`, text } : undefined
+  },
+  files => {
+    // asdf and mise: "python 3.12.1 3.11.4", the first version wins.
+    const line = files
+      .text('.tool-versions')
+      ?.split('\n')
+      .map(l => l.replace(/#.*$/, '').trim())
+      .find(l => /^python\s+\S/.test(l))
+    const text = line?.split(/\s+/)[1]
+    return text ? { source: '.tool-versions', text } : undefined
+  }
 ]
 
 export function detectPythonVersion(

@@ -1,6 +1,12 @@
 import * as core from '@actions/core'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import {
+  isShell,
+  joinForShell,
+  needsShell,
+  splitCommandLine
+} from '../command-line.js'
 import { ConfigurationError } from '../errors.js'
 import { type ProjectFiles, tableAt } from './project-files.js'
 
@@ -17,7 +23,16 @@ export interface StartCommand {
   module?: string
   /** A folder of the project to put on PYTHONPATH (a src/ layout). */
   pythonPath?: string
+  /**
+   * Set when only a shell can run the command (`&&`, `$VAR`, a pipe): argv
+   * is then ["/bin/sh", "-c", line], or the user's own shell invocation,
+   * and the runtime must have /bin/sh.
+   */
+  viaShell?: boolean
 }
+
+/** The shell that runs a command needing one, in every runtime with one. */
+export const SHELL = '/bin/sh'
 
 export function detectStartCommand(
   files: ProjectFiles,
@@ -25,7 +40,7 @@ export function detectStartCommand(
   dependencies: Set<string>
 ): StartCommand {
   if (requested) {
-    return { argv: requested, source: 'input command', port: portOf(requested) }
+    return { ...shellIfNeeded(requested), source: 'input command' }
   }
   const found =
     fromProcfile(files) ??
@@ -54,8 +69,25 @@ function fromProcfile(files: ProjectFiles): StartCommand | undefined {
   const text = line
     .replace(/^web\s*:\s*/, '')
     .replace(/\$\{PORT(:-\d+)?\}|\$PORT\b/g, String(APP_PORT))
-  const argv = text.split(/\s+/).filter(Boolean)
-  return { argv, source: 'Procfile web', port: portOf(argv) ?? APP_PORT }
+    .trim()
+  const words = splitCommandLine(text, 'Procfile web line')
+  const command = needsShell(words)
+    ? { argv: [SHELL, '-c', text], port: portOf(words), viaShell: true }
+    : shellIfNeeded(words)
+  return { ...command, source: 'Procfile web', port: command.port ?? APP_PORT }
+}
+
+/**
+ * Exec form when the words need no shell; else the words re-joined for
+ * /bin/sh -c. A command that already runs a shell is kept as it is.
+ */
+function shellIfNeeded(
+  words: string[]
+): Pick<StartCommand, 'argv' | 'port' | 'viaShell'> {
+  const port = portOf(words)
+  if (isShell(words[0])) return { argv: words, port, viaShell: true }
+  if (!needsShell(words)) return { argv: words, port }
+  return { argv: [SHELL, '-c', joinForShell(words)], port, viaShell: true }
 }
 
 function fromDjango(

@@ -21,6 +21,17 @@ export function newestAdmittedMinor(constraint: string): string | undefined {
   return admitted.at(-1)
 }
 
+/**
+ * Whether `version` (e.g. "0.13.9") satisfies `constraint`; throws a
+ * SyntaxError naming the clause it cannot read.
+ */
+export function admitsVersion(constraint: string, version: string): boolean {
+  const target = parseVersion(version)
+  return parseConstraint(constraint).some(clauses =>
+    clauses.every(clause => clause(target))
+  )
+}
+
 // A minor version is admitted when some patch release of it satisfies
 // every clause: ">=3.11.4" admits 3.11, "<3.12" does not admit 3.12.
 function admitsMinor(clauses: Clause[], minor: string): boolean {
@@ -33,8 +44,9 @@ function admitsMinor(clauses: Clause[], minor: string): boolean {
 }
 
 function parseConstraint(constraint: string): Clause[][] {
+  // Poetry reads a single "|" as "||".
   return constraint
-    .split('||')
+    .split(/\|\|?/)
     .map(part => part.split(/,|\s+(?=[<>=!~^])/))
     .map(parts =>
       parts

@@ -1,13 +1,12 @@
 import type { Project } from '../detect/index.js'
+import { naiveInstallSteps } from './install/index.js'
 import {
   APP_DIR,
   execForm,
   type GenerateOptions,
   joinSections,
-  lines,
-  run,
-  secretMounts
-} from './dockerfile.js'
+  lines
+} from './instructions.js'
 
 /**
  * The single-stage image many projects ship, like the last example of the
@@ -27,7 +26,7 @@ export function naiveDockerfile(
       `FROM python:${version}`,
       `WORKDIR ${APP_DIR}`
     ),
-    naiveInstall(project, options),
+    naiveInstallSteps(project.packageManager, options),
     lines(
       // A src/ layout's modules import only with the folder on the path.
       project.command.pythonPath
@@ -36,40 +35,4 @@ export function naiveDockerfile(
       `CMD ${execForm(project.command.argv)}`
     )
   ])
-}
-
-function naiveInstall(project: Project, options: GenerateOptions): string {
-  const manager = project.packageManager
-  const secrets = secretMounts(options)
-  if (manager.name === 'pip') {
-    const files = [
-      ...manager.requirements.slice(0, 1),
-      ...manager.devRequirements
-    ]
-    return lines(
-      `COPY . ${APP_DIR}`,
-      run(
-        [`pip install ${files.map(f => `-r ${f}`).join(' ')}`],
-        secrets,
-        options
-      )
-    )
-  }
-  return lines(
-    run(
-      [
-        `pip install poetry==${manager.version}`,
-        'poetry config virtualenvs.in-project true'
-      ],
-      secrets,
-      options
-    ),
-    `COPY pyproject.toml poetry.lock ${APP_DIR}/`,
-    run(['poetry install --no-root --no-interaction'], secrets, options),
-    `COPY . ${APP_DIR}`,
-    manager.installsProject
-      ? run(['poetry install --no-interaction'], secrets, options)
-      : undefined,
-    `ENV PATH="${APP_DIR}/.venv/bin:$PATH"`
-  )
 }

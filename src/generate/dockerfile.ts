@@ -1,16 +1,28 @@
-import type { PackageManager, Project } from '../detect/index.js'
+import type { Project, StartCommand } from '../detect/index.js'
+import { ConfigurationError } from '../errors.js'
+import { installSteps } from './install/index.js'
+import {
+  APP_DIR,
+  execForm,
+  type GenerateOptions,
+  joinSections,
+  lines,
+  run,
+  VENV
+} from './instructions.js'
 import type { ImagePair } from './runtime.js'
 
-/** Where the project lives in both stages; the venv sits inside it. */
-export const APP_DIR = '/app'
-export const VENV = `${APP_DIR}/.venv`
-export const CA_SECRET_ID = 'ca-certificates'
-const CA_FILE = `/run/secrets/${CA_SECRET_ID}`
-
-export interface GenerateOptions {
-  /** Mount a CA bundle secret into every step that downloads. */
-  caCertificates: boolean
-}
+export {
+  APP_DIR,
+  CA_SECRET_ID,
+  execForm,
+  type GenerateOptions,
+  joinSections,
+  lines,
+  run,
+  secretMounts,
+  VENV
+} from './instructions.js'
 
 /**
  * The optimized image: a builder stage makes the venv, the runtime stage
@@ -21,13 +33,25 @@ export function optimizedDockerfile(
   images: ImagePair,
   options: GenerateOptions
 ): string {
-  const manager = project.packageManager
+  checkShell(project.command, images)
   return joinSections([
     header(project, images),
     builderStage(images),
-    installSteps(manager, images, options),
+    installSteps(project.packageManager, images, options),
     runtimeStage(project, images)
   ])
+}
+
+/** A command that needs /bin/sh cannot start where there is none. */
+function checkShell(command: StartCommand, images: ImagePair): void {
+  if (!command.viaShell || images.runtimeHasShell) return
+  const text = command.argv.at(-1) ?? ''
+  throw new ConfigurationError(
+    `${command.source}: "${text}" needs a shell (it uses &&, a pipe, ` +
+      `a redirection or $VARIABLES), and the runtime ${images.runtime} ` +
+      'has none; set runtime: slim, or set command to an exec-form ' +
+      'command such as ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"].'
+  )
 }
 
 function header(project: Project, images: ImagePair): string {
@@ -55,90 +79,6 @@ function builderStage(images: ImagePair): string {
   )
 }
 
-function installSteps(
-  manager: PackageManager,
-  images: ImagePair,
-  options: GenerateOptions
-): string {
-  return manager.name === 'pip'
-    ? pipInstall(manager.requirements, images, options)
-    : poetryInstall(manager, images, options)
-}
-
-function pipInstall(
-  requirements: string[],
-  images: ImagePair,
-  options: GenerateOptions
-): string {
-  const pip = `${VENV}/bin/pip`
-  return lines(
-    '# Dependencies only: the source is not needed to install them.',
-    run(
-      [
-        `${images.python} -m venv ${VENV}`,
-        `${pip} install --require-virtualenv -r ${requirements[0]}`,
-        // The runtime never installs anything: pip is dead weight there.
-        `${pip} uninstall --yes pip`
-      ],
-      [
-        'type=cache,target=/root/.cache/pip',
-        ...requirements.map(bindFile),
-        ...secretMounts(options)
-      ],
-      options
-    )
-  )
-}
-
-function poetryInstall(
-  manager: Extract<PackageManager, { name: 'poetry' }>,
-  images: ImagePair,
-  options: GenerateOptions
-): string {
-  const poetry = '/opt/poetry/bin/poetry'
-  const install = `${poetry} install --only main --no-interaction --no-ansi`
-  return lines(
-    `# Poetry ${manager.version}, as named in poetry.lock, lives outside`,
-    '# the app: it stays in the builder.',
-    run(
-      [
-        `${images.python} -m venv /opt/poetry`,
-        `/opt/poetry/bin/pip install poetry==${manager.version}`
-      ],
-      ['type=cache,target=/root/.cache/pip', ...secretMounts(options)],
-      options
-    ),
-    // Poetry installs into the active venv, which has no pip to ship.
-    `RUN ${images.python} -m venv --without-pip ${VENV}`,
-    `ENV VIRTUAL_ENV=${VENV}`,
-    '# Fails when poetry.lock is stale; dev groups are left out.',
-    run(
-      [`${install} --no-root`, compileBytecode(images)],
-      [
-        'type=cache,target=/root/.cache/pypoetry',
-        bindFile('pyproject.toml'),
-        bindFile('poetry.lock'),
-        ...secretMounts(options)
-      ],
-      options
-    ),
-    manager.installsProject ? `COPY . ${APP_DIR}` : undefined,
-    manager.installsProject
-      ? run(
-          [install],
-          ['type=cache,target=/root/.cache/pypoetry', ...secretMounts(options)],
-          options
-        )
-      : undefined
-  )
-}
-
-// pip compiles what it installs; Poetry does not. Without bytecode every
-// start recompiles, and the runtime's non-root user cannot cache it.
-function compileBytecode(images: ImagePair): string {
-  return `${images.python} -m compileall -q -j 0 ${VENV}/lib`
-}
-
 function runtimeStage(project: Project, images: ImagePair): string {
   const { command } = project
   const env = [
@@ -154,6 +94,8 @@ function runtimeStage(project: Project, images: ImagePair): string {
     images.runtimeSetup.length ? run(images.runtimeSetup, []) : undefined,
     `WORKDIR ${APP_DIR}`,
     `COPY . ${APP_DIR}`,
+    // An interpreter the runtime lacks comes along, at the same path.
+    ...images.runtimeCopies.map(dir => `COPY --from=builder ${dir} ${dir}`),
     `COPY --from=builder ${VENV} ${VENV}`,
     `ENV ${env.join(' \\\n    ')}`,
     'USER 65532:65532',
@@ -161,47 +103,4 @@ function runtimeStage(project: Project, images: ImagePair): string {
     'ENTRYPOINT []',
     `CMD ${execForm(command.argv)}`
   )
-}
-
-/** ["a", "b"]: the exec form, which needs no shell in the image. */
-export function execForm(argv: string[]): string {
-  return `[${argv.map(word => JSON.stringify(word)).join(', ')}]`
-}
-
-/** A RUN instruction with BuildKit mounts, one command per line. */
-export function run(
-  commands: string[],
-  mounts: string[],
-  options?: GenerateOptions
-): string {
-  const prefix = options?.caCertificates ? [caExports()] : []
-  const body = [...prefix, ...commands].join(' \\\n && ')
-  const flags = mounts.map(m => `--mount=${m} \\\n    `).join('')
-  return `RUN ${flags}${body}`
-}
-
-export function secretMounts(options: GenerateOptions): string[] {
-  return options.caCertificates
-    ? [`type=secret,id=${CA_SECRET_ID},required=true`]
-    : []
-}
-
-// Each client reads its own variable; the bundle never lands in a layer.
-function caExports(): string {
-  return (
-    `export SSL_CERT_FILE=${CA_FILE} PIP_CERT=${CA_FILE} ` +
-    `REQUESTS_CA_BUNDLE=${CA_FILE}`
-  )
-}
-
-function bindFile(file: string): string {
-  return `type=bind,source=${file},target=${APP_DIR}/${file}`
-}
-
-export function lines(...parts: (string | undefined)[]): string {
-  return parts.filter(p => p !== undefined).join('\n')
-}
-
-export function joinSections(sections: string[]): string {
-  return sections.join('\n\n') + '\n'
 }

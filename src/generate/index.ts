@@ -7,7 +7,11 @@ import { dockerignore } from './dockerignore.js'
 import { type GenerateOptions, optimizedDockerfile } from './dockerfile.js'
 import { type ImagePair, pairImages } from './runtime.js'
 
-export { CA_SECRET_ID } from './dockerfile.js'
+export {
+  CA_SECRET_ID,
+  EXTRA_INDEX_URLS_SECRET_ID,
+  INDEX_URL_SECRET_ID
+} from './instructions.js'
 export type { ImagePair }
 
 /** The folder, inside the project, that receives what venvship writes. */

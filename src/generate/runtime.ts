@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js'
+import { DEFAULT_UV_VERSION } from '../detect/package-manager.js'
 import type { RuntimeChoice } from '../inputs.js'
 
 /** The Python that Debian 13 and so today's distroless image ship. */
@@ -9,7 +9,7 @@ export const DISTROLESS_PYTHON = '3.13'
  * Python minor version, interpreter path, libc and Debian release.
  */
 export interface ImagePair {
-  kind: 'distroless' | 'slim' | 'image'
+  kind: 'distroless' | 'standalone' | 'slim' | 'image'
   builder: string
   runtime: string
   /** The interpreter that makes the venv, present at this path in both. */
@@ -20,6 +20,8 @@ export interface ImagePair {
   runtimeSetup: string[]
   /** Whether the runtime image has /bin/sh. */
   runtimeHasShell: boolean
+  /** Folders copied from the builder to the same path in the runtime. */
+  runtimeCopies: string[]
 }
 
 export function pairImages(
@@ -32,19 +34,16 @@ export function pairImages(
         ? 'distroless'
         : 'slim'
       : choice.kind
-  if (kind === 'distroless') return distroless(pythonVersion)
+  if (kind === 'distroless') {
+    return pythonVersion === DISTROLESS_PYTHON
+      ? distroless()
+      : standalone(pythonVersion)
+  }
   if (kind === 'slim') return slim(pythonVersion)
   return custom(choice.kind === 'image' ? choice.image : '')
 }
 
-function distroless(pythonVersion: string): ImagePair {
-  if (pythonVersion !== DISTROLESS_PYTHON) {
-    throw new ConfigurationError(
-      `Input runtime: distroless ships Python ${DISTROLESS_PYTHON}, but ` +
-        `the project needs ${pythonVersion}; set runtime: slim, or ` +
-        `python-version: ${DISTROLESS_PYTHON}.`
-    )
-  }
+function distroless(): ImagePair {
   return {
     kind: 'distroless',
     // Debian 13's own python3 lives at /usr/bin/python3, exactly where
@@ -60,7 +59,42 @@ function distroless(pythonVersion: string): ImagePair {
         'libc6-dev'
     ],
     runtimeSetup: [],
-    runtimeHasShell: false
+    runtimeHasShell: false,
+    runtimeCopies: []
+  }
+}
+
+const STANDALONE_DIR = '/opt/python'
+
+/**
+ * Any other Python on distroless: a relocatable standalone CPython (what
+ * `uv python install` fetches) in /opt/python, copied with the venv onto
+ * the C/C++ base. It needs a network that reaches the CPython builds.
+ */
+function standalone(pythonVersion: string): ImagePair {
+  const uv = `/opt/uv/bin/uv`
+  return {
+    kind: 'standalone',
+    builder: 'debian:13-slim',
+    runtime: 'gcr.io/distroless/cc-debian13:nonroot',
+    // A fixed link, so that the venv's path does not name a patch release.
+    python: `${STANDALONE_DIR}/python3`,
+    builderSetup: [
+      'rm -f /etc/apt/apt.conf.d/docker-clean',
+      'apt-get update',
+      'DEBIAN_FRONTEND=noninteractive apt-get install -y ' +
+        '--no-install-recommends ca-certificates python3-venv gcc libc6-dev',
+      `python3 -m venv /opt/uv`,
+      `/opt/uv/bin/pip install --no-cache-dir uv==${DEFAULT_UV_VERSION}`,
+      `export UV_PYTHON_INSTALL_DIR=${STANDALONE_DIR} ` +
+        'UV_PYTHON_PREFERENCE=only-managed',
+      `${uv} python install ${pythonVersion}`,
+      `ln -s "$(${uv} python find --no-project ${pythonVersion})" ` +
+        `${STANDALONE_DIR}/python3`
+    ],
+    runtimeSetup: [],
+    runtimeHasShell: false,
+    runtimeCopies: [STANDALONE_DIR]
   }
 }
 
@@ -74,7 +108,8 @@ function slim(pythonVersion: string): ImagePair {
     python: '/usr/local/bin/python3',
     builderSetup: [],
     runtimeSetup: [NONROOT_USER],
-    runtimeHasShell: true
+    runtimeHasShell: true,
+    runtimeCopies: []
   }
 }
 
@@ -88,7 +123,8 @@ function custom(image: string): ImagePair {
     python: 'python3',
     builderSetup: [],
     runtimeSetup: [],
-    runtimeHasShell: true
+    runtimeHasShell: true,
+    runtimeCopies: []
   }
 }
 

@@ -17,8 +17,8 @@ WORKDIR /app
 RUN --mount=type=cache,target=/root/.cache/pip \
     --mount=type=secret,id=ca-certificates,required=true \
     export SSL_CERT_FILE=/run/secrets/ca-certificates PIP_CERT=/run/secrets/ca-certificates REQUESTS_CA_BUNDLE=/run/secrets/ca-certificates \
- && /usr/bin/python3 -m venv /opt/poetry \
- && /opt/poetry/bin/pip install poetry==2.1.3
+ && /usr/bin/python3 -m venv /opt/venvship-tools/poetry \
+ && /opt/venvship-tools/poetry/bin/pip install poetry==2.1.3
 RUN /usr/bin/python3 -m venv --without-pip /app/.venv
 ENV VIRTUAL_ENV=/app/.venv
 # Fails when poetry.lock is stale; dev groups are left out.
@@ -27,13 +27,13 @@ RUN --mount=type=cache,target=/root/.cache/pypoetry \
     --mount=type=bind,source=poetry.lock,target=/app/poetry.lock \
     --mount=type=secret,id=ca-certificates,required=true \
     export SSL_CERT_FILE=/run/secrets/ca-certificates PIP_CERT=/run/secrets/ca-certificates REQUESTS_CA_BUNDLE=/run/secrets/ca-certificates \
- && /opt/poetry/bin/poetry install --only main --no-interaction --no-ansi --no-root \
+ && /opt/venvship-tools/poetry/bin/poetry install --only main --no-interaction --no-ansi --no-root \
  && /usr/bin/python3 -m compileall -q -j 0 /app/.venv/lib
 COPY . /app
 RUN --mount=type=cache,target=/root/.cache/pypoetry \
     --mount=type=secret,id=ca-certificates,required=true \
     export SSL_CERT_FILE=/run/secrets/ca-certificates PIP_CERT=/run/secrets/ca-certificates REQUESTS_CA_BUNDLE=/run/secrets/ca-certificates \
- && /opt/poetry/bin/poetry install --only main --no-interaction --no-ansi
+ && /opt/venvship-tools/poetry/bin/poetry install --only main --no-interaction --no-ansi
 
 FROM gcr.io/distroless/python3-debian13:nonroot
 WORKDIR /app

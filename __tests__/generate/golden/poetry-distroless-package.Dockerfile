@@ -15,19 +15,19 @@ WORKDIR /app
 # Poetry 2.1.3, as named in poetry.lock, lives outside
 # the app: it stays in the builder.
 RUN --mount=type=cache,target=/root/.cache/pip \
-    /usr/bin/python3 -m venv /opt/poetry \
- && /opt/poetry/bin/pip install poetry==2.1.3
+    /usr/bin/python3 -m venv /opt/venvship-tools/poetry \
+ && /opt/venvship-tools/poetry/bin/pip install poetry==2.1.3
 RUN /usr/bin/python3 -m venv --without-pip /app/.venv
 ENV VIRTUAL_ENV=/app/.venv
 # Fails when poetry.lock is stale; dev groups are left out.
 RUN --mount=type=cache,target=/root/.cache/pypoetry \
     --mount=type=bind,source=pyproject.toml,target=/app/pyproject.toml \
     --mount=type=bind,source=poetry.lock,target=/app/poetry.lock \
-    /opt/poetry/bin/poetry install --only main --no-interaction --no-ansi --no-root \
+    /opt/venvship-tools/poetry/bin/poetry install --only main --no-interaction --no-ansi --no-root \
  && /usr/bin/python3 -m compileall -q -j 0 /app/.venv/lib
 COPY . /app
 RUN --mount=type=cache,target=/root/.cache/pypoetry \
-    /opt/poetry/bin/poetry install --only main --no-interaction --no-ansi
+    /opt/venvship-tools/poetry/bin/poetry install --only main --no-interaction --no-ansi
 
 FROM gcr.io/distroless/python3-debian13:nonroot
 WORKDIR /app

@@ -1,0 +1,1 @@
+"""A small FastAPI service managed by uv."""
