@@ -11,6 +11,12 @@ import {
   VENV
 } from './instructions.js'
 import type { ImagePair } from './runtime.js'
+import {
+  gatherLibraries,
+  type NativeLibraries,
+  nativeLibraries,
+  RUNTIME_LIBS
+} from './native-libraries.js'
 
 export {
   APP_DIR,
@@ -34,11 +40,15 @@ export function optimizedDockerfile(
   options: GenerateOptions
 ): string {
   checkShell(project.command, images)
+  const native = nativeLibraries(project.dependencies)
   return joinSections([
     header(project, images),
-    builderStage(images),
-    installSteps(project.packageManager, images, options),
-    runtimeStage(project, images)
+    builderStage(images, native),
+    lines(
+      installSteps(project.packageManager, images, options),
+      gatherStep(images, native)
+    ),
+    runtimeStage(project, images, native)
   ])
 }
 
@@ -64,8 +74,8 @@ function header(project: Project, images: ImagePair): string {
   )
 }
 
-function builderStage(images: ImagePair): string {
-  const setup = images.builderSetup
+function builderStage(images: ImagePair, native: NativeLibraries): string {
+  const setup = [...images.builderSetup, ...nativeBuildSetup(images, native)]
   return lines(
     `FROM ${images.builder} AS builder`,
     setup.length
@@ -79,7 +89,54 @@ function builderStage(images: ImagePair): string {
   )
 }
 
-function runtimeStage(project: Project, images: ImagePair): string {
+function gatherStep(images: ImagePair, native: NativeLibraries) {
+  if (native.run.length === 0 || images.runtimeHasShell) return undefined
+  return run([`mkdir -p ${RUNTIME_LIBS}`, gatherLibraries(VENV)], [])
+}
+
+/** Headers and libraries for the known native distributions. */
+function nativeBuildSetup(images: ImagePair, native: NativeLibraries) {
+  if (native.build.length === 0 || images.kind === 'image') return []
+  const install =
+    'DEBIAN_FRONTEND=noninteractive apt-get install -y ' +
+    `--no-install-recommends ${native.build.join(' ')}`
+  // The distroless builders have just run apt-get update.
+  return images.builderSetup.length ? [install] : ['apt-get update', install]
+}
+
+/**
+ * The libraries the venv links against reach the runtime: installed with
+ * apt where it has a shell, copied from the builder where it has none.
+ */
+function nativeRuntimeSteps(
+  images: ImagePair,
+  native: NativeLibraries
+): (string | undefined)[] {
+  if (native.run.length === 0 || images.kind === 'image') return []
+  if (images.runtimeHasShell) {
+    return [
+      run(
+        [
+          'apt-get update',
+          'DEBIAN_FRONTEND=noninteractive apt-get install -y ' +
+            `--no-install-recommends ${native.run.join(' ')}`,
+          'rm -rf /var/lib/apt/lists/*'
+        ],
+        []
+      )
+    ]
+  }
+  return [
+    `# Libraries for ${native.distributions.join(', ')}, found with ldd.`,
+    `COPY --from=builder ${RUNTIME_LIBS}/ /`
+  ]
+}
+
+function runtimeStage(
+  project: Project,
+  images: ImagePair,
+  native: NativeLibraries
+): string {
   const { command } = project
   const env = [
     `PATH=${VENV}/bin:/usr/local/bin:/usr/bin:/bin`,
@@ -92,6 +149,7 @@ function runtimeStage(project: Project, images: ImagePair): string {
   return lines(
     `FROM ${images.runtime}`,
     images.runtimeSetup.length ? run(images.runtimeSetup, []) : undefined,
+    ...nativeRuntimeSteps(images, native),
     `WORKDIR ${APP_DIR}`,
     `COPY . ${APP_DIR}`,
     // An interpreter the runtime lacks comes along, at the same path.
