@@ -7,6 +7,8 @@ import {
   type ActionRun,
   docker,
   engineAvailable,
+  httpAnswer,
+  pythonIn,
   REPO_ROOT,
   runAction,
   sh
@@ -14,19 +16,6 @@ import {
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples')
 const describeWithEngine = engineAvailable() ? describe : describe.skip
-
-/** Python in the optimized image: the venv's, since there is no shell. */
-function pythonIn(image: string, code: string): string {
-  return docker(
-    'run',
-    '--rm',
-    '--entrypoint',
-    '/app/.venv/bin/python',
-    image,
-    '-c',
-    code
-  ).trim()
-}
 
 /** Sum of the layer tars of `docker save`, computed by the shell. */
 function layerTarBytes(image: string): number {
@@ -36,43 +25,6 @@ function layerTarBytes(image: string): number {
     python3 -c 'import json,sys; print("\\n".join(json.load(open(sys.argv[1]))[0]["Layers"]))' "$dir/manifest.json" |
       sort -u | (cd "$dir" && xargs cat) | wc -c`)
   return Number(total.trim())
-}
-
-async function answer(image: string) {
-  const container = docker(
-    'run',
-    '--detach',
-    '--publish',
-    '127.0.0.1::8000',
-    image
-  ).trim()
-  try {
-    const port = docker('port', container, '8000/tcp').trim().split(':').pop()
-    let status = 0
-    let body = ''
-    for (let attempt = 0; attempt < 60 && status === 0; attempt++) {
-      try {
-        // The port proxy accepts before the app listens: never wait forever.
-        const response = await fetch(`http://127.0.0.1:${port}/`, {
-          signal: AbortSignal.timeout(2000)
-        })
-        status = response.status
-        body = await response.text()
-      } catch {
-        await new Promise(resolve => setTimeout(resolve, 500))
-      }
-    }
-    const uid = docker(
-      'exec',
-      container,
-      '/app/.venv/bin/python',
-      '-c',
-      'import os; print(os.getuid())'
-    ).trim()
-    return { status, body, uid }
-  } finally {
-    docker('rm', '--force', container)
-  }
 }
 
 describeWithEngine.each([
@@ -117,7 +69,9 @@ describeWithEngine.each([
   })
 
   it('serves HTTP 200 as a non-root user', async () => {
-    const { status, body, uid } = await answer(run.outputs['optimized-image'])
+    const { status, body, uid } = await httpAnswer(
+      run.outputs['optimized-image']
+    )
     expect(status).toBe(200)
     expect(JSON.parse(body)).toMatchObject({ status: 'ok' })
     expect(uid).toBe('65532')

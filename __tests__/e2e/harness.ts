@@ -112,3 +112,55 @@ export function sh(script: string): string {
     maxBuffer: 64 * 1024 * 1024
   })
 }
+
+/** Python in an optimized image: the venv's, since there is no shell. */
+export function pythonIn(image: string, code: string): string {
+  return docker(
+    'run',
+    '--rm',
+    '--entrypoint',
+    '/app/.venv/bin/python',
+    image,
+    '-c',
+    code
+  ).trim()
+}
+
+/**
+ * Starts the image's own command, fetches / from its port 8000, and asks
+ * the running container which user it runs as.
+ */
+export async function httpAnswer(image: string) {
+  const container = docker(
+    'run',
+    '--detach',
+    '--publish',
+    '127.0.0.1::8000',
+    image
+  ).trim()
+  try {
+    const port = docker('port', container, '8000/tcp').trim().split(':').pop()
+    for (let attempt = 0; attempt < 60; attempt++) {
+      try {
+        // The port proxy accepts before the app listens: never wait forever.
+        const response = await fetch(`http://127.0.0.1:${port}/`, {
+          signal: AbortSignal.timeout(2000)
+        })
+        const body = await response.text()
+        const uid = docker(
+          'exec',
+          container,
+          '/app/.venv/bin/python',
+          '-c',
+          'import os; print(os.getuid())'
+        ).trim()
+        return { status: response.status, body, uid }
+      } catch {
+        await new Promise(resolve => setTimeout(resolve, 500))
+      }
+    }
+    return { status: 0, body: docker('logs', container), uid: '' }
+  } finally {
+    docker('rm', '--force', container)
+  }
+}

@@ -4,53 +4,14 @@ import {
   type ActionRun,
   docker,
   engineAvailable,
+  httpAnswer,
+  pythonIn,
   REPO_ROOT,
   runAction
 } from './harness.js'
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples')
 const describeWithEngine = engineAvailable() ? describe : describe.skip
-
-/** Python in the optimized image: the venv's, since there is no shell. */
-function pythonIn(image: string, code: string): string {
-  return docker(
-    'run',
-    '--rm',
-    '--entrypoint',
-    '/app/.venv/bin/python',
-    image,
-    '-c',
-    code
-  ).trim()
-}
-
-/** Starts the image's own command and fetches / from its port 8000. */
-async function httpAnswer(image: string) {
-  const container = docker(
-    'run',
-    '--detach',
-    '--publish',
-    '127.0.0.1::8000',
-    image
-  ).trim()
-  try {
-    const port = docker('port', container, '8000/tcp').trim().split(':').pop()
-    for (let attempt = 0; attempt < 60; attempt++) {
-      try {
-        // The proxy may accept before the app listens: never wait forever.
-        const response = await fetch(`http://127.0.0.1:${port}/`, {
-          signal: AbortSignal.timeout(2000)
-        })
-        return { status: response.status, body: await response.text() }
-      } catch {
-        await new Promise(resolve => setTimeout(resolve, 500))
-      }
-    }
-    return { status: 0, body: docker('logs', container) }
-  } finally {
-    docker('rm', '--force', container)
-  }
-}
 
 interface Example {
   example: string
