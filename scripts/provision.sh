@@ -13,6 +13,16 @@
 #   VENVSHIP_STAND_INS   "auto" (default: pull, else build), "always"
 #                        (never pull) or "never" (fail when a pull fails)
 #   DEBIAN_MIRROR        mirror for debootstrap (default: the host's)
+#   VENVSHIP_CONTAINERD_STORE=1 (or --containerd-store)
+#                        also start a second engine that keeps images in
+#                        containerd's image store, as fresh installs of
+#                        Engine 29 do, and load the base images into it;
+#                        DOCKER_HOST=unix:///run/venvship-containerd/docker.sock
+#                        selects it
+#   VENVSHIP_BENCH_IMAGES=1 (or --bench-images)
+#                        also make the images the benchmark's recipes name
+#                        (python:3.11, python:3.11-slim,
+#                        gcr.io/distroless/python3-debian11)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,6 +30,16 @@ cache=${VENVSHIP_CACHE:-/var/cache/venvship}
 stand_ins=${VENVSHIP_STAND_INS:-auto}
 engine_dir=/opt/venvship-engine
 engine_log=/var/log/venvship-dockerd.log
+containerd_store=${VENVSHIP_CONTAINERD_STORE:-0}
+bench_images=${VENVSHIP_BENCH_IMAGES:-0}
+# The second engine: its own data, state, pidfile and socket, so that it
+# never touches the first one's images or build cache.
+containerd_engine_run=/run/venvship-containerd
+containerd_engine_host=unix://$containerd_engine_run/docker.sock
+containerd_engine_data=/var/lib/venvship-containerd
+containerd_engine_log=/var/log/venvship-dockerd-containerd.log
+containerd_engine_bridge=venvship-cd0
+containerd_engine_subnet=10.213.213.1/24
 
 log() { printf '[provision] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -162,10 +182,10 @@ debian_root() {
 }
 
 stand_in() {
-  local ref=$1 recipe=$here/stand-ins/$2 hash
+  local ref=$1 recipe=$here/stand-ins/$2 base=${3:-debian:13-slim} hash
   # Rebuilt when the recipe or the Debian root beneath it changes.
   hash=$(recipe_hash "$recipe")-$(docker image inspect -f '{{.Id}}' \
-    debian:13-slim | cut -c8-19)
+    "$base" | cut -c8-19)
   has_image "$ref" "$hash" && return
   try_pull "$ref" && return
   [ "$stand_ins" = never ] && die "cannot pull $ref"
@@ -174,7 +194,86 @@ stand_in() {
     -f "$recipe" "$here/stand-ins" >/dev/null
 }
 
+# The seed document's recipes name Python 3.11 images and distroless on
+# Debian 11 (Python 3.9 at /usr/bin, while python:3.11 has it in
+# /usr/local/bin): both Debian releases are still on the mirror.
+bench_stand_ins() {
+  debian_root debian:12-slim bookworm
+  debian_root debian:11-slim bullseye
+  stand_in python:3.11 python-3.11.Dockerfile debian:12-slim
+  stand_in python:3.11-slim python-3.11-slim.Dockerfile debian:12-slim
+  stand_in gcr.io/distroless/python3-debian11:latest \
+    distroless-python-debian11.Dockerfile debian:11-slim
+}
+
+second_engine_answers() {
+  DOCKER_HOST=$containerd_engine_host engine_answers
+}
+
+# A second dockerd with containerd's image store, on a bridge of its own
+# and without iptables rules, so that it cannot disturb the first
+# engine's networks (`--bridge none` would: dockerd then deletes docker0).
+# Its containers and builds reach nothing outside, which measuring images
+# does not need.
+start_containerd_engine() {
+  if second_engine_answers; then
+    log "the containerd-store engine answers"
+    return
+  fi
+  as_root "starting a second Docker engine"
+  # The first engine may be one of the host's own: ours is needed here.
+  [ -x "$engine_dir/bin/dockerd" ] || install_engine_packages
+  if ! ip link show "$containerd_engine_bridge" >/dev/null 2>&1; then
+    ip link add "$containerd_engine_bridge" type bridge
+    ip addr add "$containerd_engine_subnet" dev "$containerd_engine_bridge"
+    ip link set "$containerd_engine_bridge" up
+  fi
+  log "starting dockerd with the containerd image store" \
+    "(log: $containerd_engine_log)"
+  mkdir -p "$containerd_engine_run" "$containerd_engine_data"
+  echo '{"features": {"containerd-snapshotter": true}}' \
+    >"$containerd_engine_run/daemon.json"
+  PATH="$engine_dir/bin:$PATH" setsid nohup dockerd \
+    --config-file "$containerd_engine_run/daemon.json" \
+    --data-root "$containerd_engine_data" \
+    --exec-root "$containerd_engine_run/exec" \
+    --pidfile "$containerd_engine_run/docker.pid" \
+    --host "$containerd_engine_host" \
+    --bridge "$containerd_engine_bridge" \
+    --iptables=false --ip6tables=false --ip-masq=false \
+    >"$containerd_engine_log" 2>&1 </dev/null &
+  for _ in $(seq 1 60); do
+    second_engine_answers && break
+    sleep 1
+  done
+  second_engine_answers || {
+    tail -n 20 "$containerd_engine_log" >&2
+    die "the containerd-store dockerd did not answer within 60 s"
+  }
+}
+
+# Copies a base image from the first engine when the second lacks it or
+# holds another version of it (the same layers and labels mean the same).
+copy_to_containerd_engine() {
+  local ref=$1 format='{{json .RootFS.Layers}} {{json .Config.Labels}}'
+  local want got
+  want=$(docker image inspect -f "$format" "$ref")
+  got=$(DOCKER_HOST=$containerd_engine_host docker image inspect \
+    -f "$format" "$ref" 2>/dev/null || true)
+  [ "$want" = "$got" ] && return
+  log "loading $ref into the containerd-store engine"
+  docker save "$ref" |
+    DOCKER_HOST=$containerd_engine_host docker load -q >/dev/null
+}
+
 main() {
+  for arg in "$@"; do
+    case $arg in
+      --containerd-store) containerd_store=1 ;;
+      --bench-images) bench_images=1 ;;
+      *) die "unknown option $arg" ;;
+    esac
+  done
   mkdir -p "$cache"
   start_engine
   ensure_buildx
@@ -183,6 +282,13 @@ main() {
     distroless-python.Dockerfile
   stand_in python:3.13 python.Dockerfile
   stand_in python:3.13-slim python-slim.Dockerfile
+  if [ "$bench_images" = 1 ]; then bench_stand_ins; fi
+  if [ "$containerd_store" = 1 ]; then
+    start_containerd_engine
+    # What the end-to-end tests build on; the others are loaded on demand.
+    copy_to_containerd_engine debian:13-slim
+    copy_to_containerd_engine gcr.io/distroless/python3-debian13:nonroot
+  fi
   log "ready: $(docker images --format '{{.Repository}}:{{.Tag}}' |
     grep -v '<none>' | tr '\n' ' ')"
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { Readable } from 'node:stream'
@@ -29,7 +30,10 @@ const APP = tarArchive([
 /** An empty layer: the end-of-archive marker alone. */
 const EMPTY = tarArchive([])
 
-const gz = (layer: Buffer) => gzipSync(layer, { level: 6 }).length
+/** What GNU `gzip -6` writes: the figure the measurement must match. */
+const gz = (layer: Buffer) =>
+  spawnSync('gzip', ['-6', '-c'], { input: layer, maxBuffer: 1e9 }).stdout
+    .length
 
 interface LayoutCase {
   title: string
@@ -130,20 +134,116 @@ describe('measureSavedImage', () => {
     }
   )
 
-  test('measures layers stored gzip-compressed by the stored bytes', async () => {
+  test('measures layers stored gzip-compressed as if they were not', async () => {
     const { archive, config } = buildSave({
       layout: 'oci',
       layers: [BASE, APP],
       gzipLayers: true
     })
     const measured = await measure(archive)
+    // The same figures as for the tars, whatever level stored them.
     expect(measured.layers).toMatchObject([
-      { size: BASE.length, compressedSize: gzipSync(BASE).length, files: 3 },
-      { size: APP.length, compressedSize: gzipSync(APP).length, files: 2 }
+      {
+        size: BASE.length,
+        compressedSize: gz(BASE),
+        storedSize: gzipSync(BASE).length,
+        files: 3
+      },
+      {
+        size: APP.length,
+        compressedSize: gz(APP),
+        storedSize: gzipSync(APP).length,
+        files: 2
+      }
     ])
+    expect(measured.compressedSize).toBe(gz(BASE) + gz(APP) + config.length)
     expect(measured.configSize).toBe(config.length)
     // Digests come from the config: the uncompressed content's diff IDs.
     expect(measured.layers[0].digest).toBe(`sha256:${sha256(BASE)}`)
+  })
+
+  test('ties each layer to the instruction that made it', async () => {
+    const { archive } = buildSave({
+      layout: 'oci',
+      layers: [BASE, APP],
+      history: [
+        { comment: 'Imported from -' },
+        { created_by: 'WORKDIR /app', empty_layer: true },
+        { created_by: 'COPY . /app # buildkit' }
+      ]
+    })
+    const measured = await measure(archive)
+    expect(measured.layers.map(layer => layer.createdBy)).toEqual([
+      'Imported from -',
+      'COPY . /app # buildkit'
+    ])
+  })
+
+  test('describes the file system the layers make', async () => {
+    const record = 'flask/__init__.py,,\nflask-3.1.dist-info/RECORD,,\n'
+    const site = 'app/.venv/lib/python3.13/site-packages'
+    const venv = tarArchive([
+      { name: `${site}/flask/__init__.py`, content: 'x'.repeat(700) },
+      { name: `${site}/flask-3.1.dist-info/RECORD`, content: record }
+    ])
+    const { archive } = buildSave({ layout: 'oci', layers: [BASE, APP, venv] })
+    const measured = await measure(archive)
+    // APP deletes etc/os-release, which BASE wrote.
+    expect(measured.wasted).toEqual({
+      bytes: 380,
+      files: 1,
+      largest: [
+        {
+          path: 'etc/os-release',
+          size: 380,
+          layer: 0,
+          hiddenBy: 1,
+          how: 'deleted'
+        }
+      ]
+    })
+    expect(measured.distributions).toEqual([
+      {
+        name: 'flask',
+        version: '3.1',
+        location: site,
+        size: 700 + record.length,
+        files: 2
+      }
+    ])
+    expect(measured.largestFiles[0]).toEqual({
+      path: 'usr/lib/libc.so.6',
+      size: 20_000
+    })
+    expect(measured.directories[0]).toEqual({ path: 'usr', size: 25_000 })
+  })
+
+  test('takes compressed sizes already known instead of compressing', async () => {
+    const { archive, config } = buildSave({
+      layout: 'oci',
+      layers: [BASE, APP]
+    })
+    const known = new Map([[`sha256:${sha256(BASE)}`, 12_345]])
+    const measured = await measureSavedImage(inPieces(archive, [4096]), {
+      knownCompressedSizes: known
+    })
+    expect(measured.layers).toMatchObject([
+      { compressedSize: 12_345, compressedSizeCached: true, files: 3 },
+      { compressedSize: gz(APP), compressedSizeCached: false }
+    ])
+    expect(measured.compressedSize).toBe(12_345 + gz(APP) + config.length)
+    expect(measured.layers[0].blobDigest).toBe(`sha256:${sha256(BASE)}`)
+  })
+
+  test('counts with Node’s zlib when asked, and says so', async () => {
+    const { archive } = buildSave({ layout: 'oci', layers: [BASE] })
+    const measured = await measureSavedImage(inPieces(archive), {
+      compressor: 'zlib'
+    })
+    expect(measured.compression).toBe('zlib -6 (approximate)')
+    expect(measured.layers[0].compressedSize).toBe(
+      gzipSync(BASE, { level: 6 }).length
+    )
   })
 
   test('names layers by their blob digests when the config has no diff IDs', async () => {

@@ -1,7 +1,8 @@
 import {
   directoryBucket,
   normalizeLayerPath,
-  readLayerContents
+  readLayerContents,
+  scanLayer
 } from '../../src/measure/layer-contents.js'
 import { inPieces, tarArchive, type TestEntry } from './tar-writer.js'
 
@@ -85,6 +86,43 @@ describe('readLayerContents', () => {
       largestFiles: [],
       directories: []
     })
+  })
+})
+
+describe('scanLayer', () => {
+  const site = 'app/.venv/lib/python3.13/site-packages'
+  const record = 'flask/__init__.py,sha256=x,10\n'
+
+  test('lists every entry as a change, and keeps RECORD files', async () => {
+    const layer = tarArchive([
+      ...LAYER,
+      { name: `${site}/flask-3.1.dist-info/RECORD`, content: record },
+      // Not under site-packages: not an installed distribution's.
+      { name: 'src/thing.dist-info/RECORD', content: 'x,,\n' }
+    ])
+    const scan = await scanLayer(inPieces(layer, [333]), {
+      largestFileCount: 1,
+      directoryDepth: 1
+    })
+    expect(scan.records).toEqual(
+      new Map([[`${site}/flask-3.1.dist-info/RECORD`, record]])
+    )
+    expect(scan.changes.slice(0, 4)).toEqual([
+      { path: '', kind: 'directory', size: 0 },
+      { path: 'usr', kind: 'directory', size: 0 },
+      { path: 'usr/lib', kind: 'directory', size: 0 },
+      { path: 'usr/lib/libbig.so', kind: 'file', size: 3000 }
+    ])
+    const marks = scan.changes.filter(
+      c => c.size === 0 && c.kind !== 'directory'
+    )
+    expect(marks).toEqual([
+      { path: 'usr/bin/python', kind: 'other', size: 0 },
+      { path: 'usr/bin/python3.13', kind: 'other', size: 0 },
+      { path: 'empty', kind: 'file', size: 0 },
+      { path: 'var/cache/apt/archives', kind: 'whiteout', size: 0 },
+      { path: 'opt', kind: 'opaque', size: 0 }
+    ])
   })
 })
 

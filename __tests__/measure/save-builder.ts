@@ -18,6 +18,8 @@ export interface SaveSpec {
   gzipLayers?: boolean
   /** Legacy: store a repeated layer as a symlink to the first copy. */
   symlinkRepeats?: boolean
+  /** The config's history entries. */
+  history?: object[]
 }
 
 export interface BuiltSave {
@@ -37,6 +39,7 @@ export function buildSave(spec: SaveSpec): BuiltSave {
       architecture: 'amd64',
       os: 'linux',
       config: { Cmd: ['python3'] },
+      ...(spec.history && { history: spec.history }),
       rootfs: {
         type: 'layers',
         diff_ids: order.map(i => `sha256:${sha256(spec.layers[i])}`)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { fileURLToPath } from 'node:url'
-import type { Report } from '../../src/report/model.js'
+import type { ImageFigures, Report } from '../../src/report/model.js'
 import { renderReport } from '../../src/report/markdown.js'
 import { table } from '../../src/report/sections.js'
 import {
@@ -19,6 +19,92 @@ const CONTEXT = {
   runUrl: 'https://github.com/acme/shop/actions/runs/42'
 }
 
+const SITE = 'app/.venv/lib/python3.13/site-packages'
+
+/** What the measurement adds to the sizes: layers and contents. */
+const CONTENTS: Record<'baseline' | 'optimized', Partial<ImageFigures>> = {
+  optimized: {
+    imageStore: 'classic',
+    compression: 'gzip -6',
+    cachedLayers: 1,
+    layers: [
+      {
+        size: 52 * MB,
+        compressedSize: 19 * MB,
+        createdBy: 'COPY /rootfs/ / # buildkit'
+      },
+      {
+        size: 200_000,
+        compressedSize: 60_000,
+        createdBy: 'COPY . /app # buildkit'
+      },
+      {
+        size: 97_800_000,
+        compressedSize: 32_940_000,
+        createdBy: 'COPY /app/.venv /app/.venv # buildkit'
+      }
+    ],
+    distributions: [
+      {
+        name: 'pydantic_core',
+        version: '2.33.2',
+        location: SITE,
+        size: 4_800_000,
+        files: 14
+      },
+      {
+        name: 'flask',
+        version: '3.1.3',
+        location: SITE,
+        size: 700_000,
+        files: 60
+      }
+    ],
+    wasted: { bytes: 0, files: 0, largest: [] },
+    directories: [
+      { path: 'app', size: 95_000_000 },
+      { path: 'app/.venv', size: 94_800_000 }
+    ],
+    largestFiles: [{ path: `${SITE}/pydantic_core/_core.so`, size: 4_500_000 }]
+  },
+  baseline: {
+    imageStore: 'classic',
+    compression: 'gzip -6',
+    layers: [
+      {
+        size: 1_100 * MB,
+        compressedSize: 400 * MB,
+        createdBy: 'Imported from -'
+      },
+      {
+        size: 100 * MB,
+        compressedSize: 30 * MB,
+        createdBy: 'RUN /bin/sh -c pip install -r requirements.txt # buildkit'
+      }
+    ],
+    wasted: {
+      bytes: 1_500_000,
+      files: 2,
+      largest: [
+        {
+          path: 'var/cache/debconf/templates.dat',
+          size: 1_000_000,
+          layer: 0,
+          hiddenBy: 1,
+          how: 'overwritten'
+        },
+        {
+          path: 'tmp/wheel.whl',
+          size: 500_000,
+          layer: 1,
+          hiddenBy: 1,
+          how: 'deleted'
+        }
+      ]
+    }
+  }
+}
+
 function report(overrides: Partial<Report> = {}): Report {
   return {
     project: sampleProject(),
@@ -26,8 +112,8 @@ function report(overrides: Partial<Report> = {}): Report {
     builderImage: 'debian:13-slim',
     runtimeImage: 'gcr.io/distroless/python3-debian13:nonroot',
     dockerfile: '/work/shop/.venvship/Dockerfile',
-    baseline: sampleFigures('baseline'),
-    optimized: sampleFigures('optimized'),
+    baseline: sampleFigures('baseline', CONTENTS.baseline),
+    optimized: sampleFigures('optimized', CONTENTS.optimized),
     smokeTest: {
       check: 'answers HTTP on port 8000',
       passed: true,
@@ -177,6 +263,89 @@ describe('the shared-library check in the report', () => {
     }
   ])('$present', ({ libraries, present }) => {
     expect(renderReport(report({ libraries }), CONTEXT)).toContain(present)
+  })
+})
+
+describe('measurement details', () => {
+  it.each([
+    {
+      name: 'the engine’s own figure, labelled with its store',
+      report: report(),
+      present: [
+        'The engine’s own figure (`docker image inspect`, classic image store): baseline 1.21 GB, optimized 151 MB.',
+        '`gzip -6` of each plus the config',
+        'Measured in 3.2 s (1 layer compressed in an earlier run).'
+      ],
+      absent: ['may be 2% off']
+    },
+    {
+      name: 'a containerd store and an approximate compression',
+      report: report({
+        measureSeconds: undefined,
+        optimized: sampleFigures('optimized', {
+          ...CONTENTS.optimized,
+          imageStore: 'containerd',
+          compression: 'zlib -6 (approximate)'
+        }),
+        baseline: undefined
+      }),
+      present: [
+        '(`docker image inspect`, containerd image store): optimized 151 MB.',
+        'No `gzip` command was found',
+        '`zlib -6 (approximate)`'
+      ],
+      absent: ['Measured in']
+    },
+    {
+      name: 'every layer with the instruction that made it',
+      report: report(),
+      present: [
+        '<details><summary>Layers of the optimized image</summary>',
+        '| 3 | 97.8 MB | 32.9 MB | `COPY /app/.venv /app/.venv` |',
+        '<details><summary>Layers of the baseline image</summary>',
+        '| 2 | 100 MB | 30.0 MB | `RUN pip install -r requirements.txt` |',
+        '| 1 | 1.10 GB | 400 MB | `Imported from -` |'
+      ],
+      absent: ['# buildkit', '/bin/sh -c']
+    },
+    {
+      name: 'the largest distributions of the optimized image',
+      report: report(),
+      present: [
+        'Largest Python distributions of the optimized image (2 installed, 5.50 MB)',
+        '| pydantic_core 2.33.2 | 4.80 MB | 14 |',
+        `Installed in \`${SITE}\``
+      ],
+      absent: []
+    },
+    {
+      name: 'wasted bytes of both images',
+      report: report(),
+      present: [
+        '- baseline: 1.50 MB in 2 file(s) that a later layer overwrote or deleted',
+        '- optimized: 0 B in 0 file(s)',
+        '| baseline | `var/cache/debconf/templates.dat` | 1.00 MB | overwritten by layer 2 (written by 1) |'
+      ],
+      absent: []
+    },
+    {
+      name: 'no measurement details for figures without them',
+      report: report({
+        baseline: sampleFigures('baseline'),
+        optimized: sampleFigures('optimized')
+      }),
+      present: ['image store unknown'],
+      absent: [
+        'Layers of the',
+        'Largest Python',
+        'Wasted bytes',
+        'Largest paths'
+      ]
+    }
+  ])('$name', ({ report, present, absent }) => {
+    const text = renderReport(report, CONTEXT)
+    for (const part of present) expect(text).toContain(part)
+    for (const part of absent) expect(text).not.toContain(part)
   })
 })
 

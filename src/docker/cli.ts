@@ -31,11 +31,6 @@ export interface ImageConfig {
   layers: string[]
 }
 
-export interface HistoryEntry {
-  createdBy: string
-  size: number
-}
-
 export interface RunResult {
   exitCode: number
   output: string
@@ -103,28 +98,6 @@ export class DockerCli {
       user: info.Config?.User ?? '',
       layers: info.RootFS?.Layers ?? []
     }
-  }
-
-  /** The instructions that made each layer, oldest first. */
-  async history(image: string): Promise<HistoryEntry[]> {
-    const result = await this.capture([
-      'image',
-      'history',
-      '--no-trunc',
-      '--format',
-      '{{json .}}',
-      image
-    ])
-    if (result.exitCode !== 0) return []
-    return result.output
-      .split('\n')
-      .filter(Boolean)
-      .map(line => JSON.parse(line) as { CreatedBy: string; Size: string })
-      .map(entry => ({
-        createdBy: entry.CreatedBy,
-        size: parseHumanSize(entry.Size)
-      }))
-      .reverse()
   }
 
   /** `docker save` as a stream, so an image is never written to disk. */
@@ -219,14 +192,6 @@ export function buildArguments(request: BuildRequest, idFile: string) {
     ...secrets,
     request.context
   ]
-}
-
-/** "12.3MB" as `docker history` prints it → bytes (decimal units). */
-export function parseHumanSize(text: string): number {
-  const match = /^([\d.]+)\s*([kMGT]?B)$/i.exec(text.trim())
-  if (!match) return 0
-  const power = ['B', 'KB', 'MB', 'GB', 'TB'].indexOf(match[2].toUpperCase())
-  return Math.round(Number(match[1]) * 1000 ** Math.max(power, 0))
 }
 
 export function tail(text: string, count: number): string {

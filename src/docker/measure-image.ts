@@ -1,10 +1,25 @@
-import { measureSavedImage } from '../measure/index.js'
-import type { ImageFigures, LayerFigure } from '../report/model.js'
-import type { BuiltImage, DockerCli, HistoryEntry } from './cli.js'
+import {
+  chooseCompression,
+  loadImageMeasurement,
+  loadSizeCache,
+  measureSavedImage,
+  saveImageMeasurement,
+  saveSizeCache,
+  sizeCachePath,
+  type ImageMeasurement,
+  type MeasureOptions
+} from '../measure/index.js'
+import type { ImageFigures, ImageStore } from '../report/model.js'
+import type { BuiltImage, DockerCli } from './cli.js'
+
+/** How many of each list the report keeps; the JSON report too. */
+const LISTED = { layerFiles: 10, imageFiles: 20, directories: 40 }
 
 /**
- * Streams `docker save` through the measurer: layer sizes come from the
- * exported tars, so they mean the same on every image store.
+ * Streams `docker save` through the measurer: sizes come from the
+ * exported layer tars, so they mean the same on every image store.
+ * Compressed sizes of layers measured before (by blob digest) come from
+ * the size cache.
  */
 export async function measureImage(
   docker: DockerCli,
@@ -12,13 +27,9 @@ export async function measureImage(
   role: ImageFigures['role'],
   dockerfile: string
 ): Promise<ImageFigures> {
-  const saved = docker.save(image.tag)
-  const [measured] = await Promise.all([
-    measureSavedImage(saved.stream),
-    saved.done
-  ])
+  const started = Date.now()
   const config = await docker.inspect(image.tag)
-  const history = await docker.history(image.tag)
+  const measured = await measureSaved(docker, image.tag, {}, config.id)
   return {
     role,
     tag: image.tag,
@@ -26,33 +37,84 @@ export async function measureImage(
     size: measured.size,
     compressedSize: measured.compressedSize,
     engineSize: config.engineSize,
+    imageStore: await imageStore(docker),
+    configSize: measured.configSize,
+    compression: measured.compression,
+    cachedLayers: measured.layers.filter(l => l.compressedSizeCached).length,
     layerCount: measured.layers.length,
-    layers: attachInstructions(measured.layers, history),
+    layers: measured.layers.map(layer => ({
+      size: layer.size,
+      compressedSize: layer.compressedSize,
+      createdBy: layer.createdBy,
+      digest: layer.digest,
+      files: layer.files
+    })),
+    largestFiles: measured.largestFiles.slice(0, LISTED.imageFiles),
+    directories: measured.directories.slice(0, LISTED.directories),
+    distributions: measured.distributions,
+    wasted: {
+      ...measured.wasted,
+      largest: measured.wasted.largest.slice(0, LISTED.layerFiles)
+    },
     buildSeconds: image.seconds,
+    measureSeconds: (Date.now() - started) / 1000,
     user: config.user
   }
 }
 
-// History lists every instruction, layers only for those that changed the
-// file system (size > 0 or a COPY/RUN/ADD): pair them from the newest end.
-function attachInstructions(
-  layers: { size: number; compressedSize: number }[],
-  history: HistoryEntry[]
-): LayerFigure[] {
-  const makers = history.filter(entry => !isEmptyLayer(entry))
-  const offset = makers.length - layers.length
-  return layers.map((layer, index) => ({
-    size: layer.size,
-    compressedSize: layer.compressedSize,
-    createdBy: makers[index + offset]?.createdBy
-  }))
+/**
+ * `docker save` measured as it streams, with the size cache around it.
+ * `options` are for the benchmark, which compares compressors.
+ */
+export async function measureSaved(
+  docker: DockerCli,
+  tag: string,
+  options: Pick<MeasureOptions, 'compressor' | 'concurrency'> = {},
+  imageId?: string
+): Promise<ImageMeasurement> {
+  const compression = await chooseCompression(options.compressor)
+  const cacheFile = sizeCachePath()
+  const id = imageId ?? (await docker.inspect(tag)).id
+  const seen = loadImageMeasurement(cacheFile, compression, id)
+  if (seen) return asCached(seen)
+  const known = loadSizeCache(cacheFile, compression)
+  const saved = docker.save(tag)
+  const [measured] = await Promise.all([
+    measureSavedImage(saved.stream, {
+      ...options,
+      compressor: compression === 'gzip -6' ? 'gzip' : 'zlib',
+      knownCompressedSizes: known
+    }),
+    saved.done
+  ])
+  const sizes = new Map<string, number>()
+  for (const layer of measured.layers) {
+    if (layer.blobDigest) sizes.set(layer.blobDigest, layer.compressedSize)
+  }
+  saveSizeCache(cacheFile, measured.compression, sizes)
+  saveImageMeasurement(cacheFile, id, measured)
+  return measured
 }
 
-function isEmptyLayer(entry: HistoryEntry): boolean {
-  return (
-    entry.size === 0 &&
-    /^(?:\/bin\/sh -c #\(nop\) )?\s*(ENV|CMD|ENTRYPOINT|EXPOSE|USER|WORKDIR|LABEL|ARG|HEALTHCHECK|STOPSIGNAL|SHELL|VOLUME|ONBUILD|MAINTAINER)\b/.test(
-      entry.createdBy
-    )
-  )
+function asCached(measurement: ImageMeasurement): ImageMeasurement {
+  const layers = measurement.layers.map(layer => ({
+    ...layer,
+    compressedSizeCached: true
+  }))
+  return { ...measurement, layers }
+}
+
+/**
+ * The containerd image store reports its snapshotter as the driver type;
+ * the classic store (overlay2 and the like) does not.
+ */
+export async function imageStore(docker: DockerCli): Promise<ImageStore> {
+  const result = await docker.capture([
+    'info',
+    '--format',
+    '{{json .DriverStatus}}'
+  ])
+  return result.output.includes('io.containerd.snapshotter')
+    ? 'containerd'
+    : 'classic'
 }

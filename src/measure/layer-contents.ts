@@ -26,15 +26,90 @@ export interface ContentsOptions {
 }
 
 const WHITEOUT_PREFIX = '.wh.'
+const OPAQUE_MARKER = '.wh..wh..opq'
+/** RECORD files are a line per installed file; larger ones are skipped. */
+const RECORD_SIZE_LIMIT = 4 * 1024 * 1024
+const RECORD_PATH = /(?:^|\/)(?:site|dist)-packages\/[^/]+\.dist-info\/RECORD$/
+
+/** One entry of a layer, as later layers see it. */
+export interface LayerChange {
+  /** Normalized path; for whiteouts, the path they delete. */
+  path: string
+  kind: 'file' | 'directory' | 'other' | 'whiteout' | 'opaque'
+  /** Content bytes; 0 for all but regular files. */
+  size: number
+}
+
+/** What one pass over a layer tar learns. */
+export interface LayerScan {
+  contents: LayerContents
+  /** Every entry in order, to replay the layers on top of each other. */
+  changes: LayerChange[]
+  /** Installed distributions' RECORD files: path → text. */
+  records: Map<string, string>
+}
+
+/**
+ * Reads a layer tar's headers, and the text of the small RECORD files
+ * of installed Python distributions; other contents are skipped, never
+ * held.
+ */
+export async function scanLayer(
+  layer: AsyncIterable<unknown>,
+  options: ContentsOptions
+): Promise<LayerScan> {
+  const tally = new ContentsTally(options)
+  const changes: LayerChange[] = []
+  const records = new Map<string, string>()
+  for await (const { header, body } of readTar(layer)) {
+    tally.add(header)
+    const change = layerChange(header)
+    changes.push(change)
+    if (isRecordFile(change)) {
+      records.set(change.path, await readText(body))
+    }
+  }
+  return { contents: tally.result(), changes, records }
+}
 
 /** Reads a layer tar's headers; contents are skipped, never held. */
 export async function readLayerContents(
   layer: AsyncIterable<unknown>,
   options: ContentsOptions
 ): Promise<LayerContents> {
-  const tally = new ContentsTally(options)
-  for await (const { header } of readTar(layer)) tally.add(header)
-  return tally.result()
+  return (await scanLayer(layer, options)).contents
+}
+
+function layerChange(header: TarHeader): LayerChange {
+  const path = normalizeLayerPath(header.name)
+  const slash = path.lastIndexOf('/')
+  const base = path.slice(slash + 1)
+  const directory = slash < 0 ? '' : path.slice(0, slash)
+  if (base === OPAQUE_MARKER) {
+    return { path: directory, kind: 'opaque', size: 0 }
+  }
+  if (base.startsWith(WHITEOUT_PREFIX)) {
+    const deleted = base.slice(WHITEOUT_PREFIX.length)
+    const target = directory ? `${directory}/${deleted}` : deleted
+    return { path: target, kind: 'whiteout', size: 0 }
+  }
+  if (header.type === 'file') return { path, kind: 'file', size: header.size }
+  if (header.type === 'directory') return { path, kind: 'directory', size: 0 }
+  return { path, kind: 'other', size: 0 }
+}
+
+function isRecordFile(change: LayerChange): boolean {
+  return (
+    change.kind === 'file' &&
+    change.size <= RECORD_SIZE_LIMIT &&
+    RECORD_PATH.test(change.path)
+  )
+}
+
+async function readText(body: AsyncIterable<Buffer>): Promise<string> {
+  const parts: Buffer[] = []
+  for await (const chunk of body) parts.push(chunk)
+  return Buffer.concat(parts).toString('utf8')
 }
 
 class ContentsTally {

@@ -1,14 +1,17 @@
-import { formatBytes } from '../sizes.js'
 import type { ImageFigures, Report } from './model.js'
 import {
   baseLine,
   budgetLines,
   detectionTable,
+  distributionTable,
+  engineFigureLine,
   headline,
+  largestPathsSection,
+  layerTable,
   librariesLine,
   sizeTable,
   smokeTestLine,
-  table
+  wastedBytesSection
 } from './sections.js'
 
 /** GitHub refuses comment bodies over 65,536 characters. */
@@ -61,9 +64,14 @@ function commentSections(report: Report, context: CommentContext): Section[] {
     { priority: 85, text: baseLine(report) },
     { priority: 80, text: smokeTestLine(report) },
     { priority: 75, text: librariesLine(report) },
+    { priority: 70, text: engineFigureLine(report) },
     { priority: 40, text: sizeChart(report) },
-    { priority: 30, text: largestLayers(report.optimized) },
+    { priority: 35, text: layerTable(report.optimized) },
+    { priority: 33, text: distributionTable(report.optimized) },
+    { priority: 31, text: wastedBytesSection(report) },
+    { priority: 25, text: largestPathsSection(report.optimized) },
     { priority: 20, text: detectionTable(report) },
+    { priority: 15, text: layerTable(report.baseline) },
     { priority: 10, text: dockerfileBlock(context.dockerfileText) },
     { priority: 95, text: footer(context) }
   ].filter(section => section.text)
@@ -98,24 +106,6 @@ function sizeChart(report: Report): string {
   ].join('\n')
 }
 
-function largestLayers(image: ImageFigures | undefined, count = 5): string {
-  if (!image || image.layers.length === 0) return ''
-  const rows = [...image.layers]
-    .sort((a, b) => b.size - a.size)
-    .slice(0, count)
-    .map(layer => [
-      formatBytes(layer.size),
-      `\`${shorten(instruction(layer.createdBy), 90)}\``
-    ])
-  return [
-    '<details><summary>Largest layers of the optimized image</summary>',
-    '',
-    table(['Size', 'Made by'], rows),
-    '',
-    '</details>'
-  ].join('\n')
-}
-
 function dockerfileBlock(text: string): string {
   if (!text) return ''
   return [
@@ -133,18 +123,4 @@ function footer(context: CommentContext): string {
   return context.runUrl
     ? `<sub>[Workflow run](${context.runUrl}) · venvship</sub>`
     : '<sub>venvship</sub>'
-}
-
-function instruction(createdBy: string | undefined): string {
-  if (!createdBy) return 'unknown'
-  return createdBy
-    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
-    .replace(/^\/bin\/sh -c /, 'RUN ')
-    .replace(/\s+/g, ' ')
-    .replace(/`/g, "'")
-    .trim()
-}
-
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }

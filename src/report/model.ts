@@ -2,13 +2,26 @@ import type { Project } from '../detect/index.js'
 import type { SmokeTestResult } from '../docker/smoke-test.js'
 import type { LibraryCheck } from '../docker/library-check.js'
 import type { BudgetResult } from '../enforce/budgets.js'
+import type {
+  CompressionMethod,
+  DistributionSize,
+  PathSize,
+  WastedBytes
+} from '../measure/index.js'
 
 export interface LayerFigure {
   size: number
   compressedSize: number
   /** The Dockerfile instruction that made the layer, when known. */
   createdBy?: string
+  /** The layer's diff ID. */
+  digest?: string
+  /** Regular files the layer stores. */
+  files?: number
 }
+
+/** Where the engine keeps images; its own size figure differs by store. */
+export type ImageStore = 'classic' | 'containerd'
 
 export interface ImageFigures {
   role: 'baseline' | 'optimized'
@@ -24,6 +37,23 @@ export interface ImageFigures {
   layers: LayerFigure[]
   buildSeconds: number
   user: string
+  /** The store `engineSize` comes from. */
+  imageStore?: ImageStore
+  configSize?: number
+  /** How the compressed size was computed. */
+  compression?: CompressionMethod
+  /** Layers whose compressed size an earlier run had computed. */
+  cachedLayers?: number
+  /** Seconds spent measuring this image. */
+  measureSeconds?: number
+  /** The largest files of the image's file system. */
+  largestFiles?: PathSize[]
+  /** Bytes under the image's largest directories (up to 3 levels deep). */
+  directories?: PathSize[]
+  /** Installed Python distributions, largest first. */
+  distributions?: DistributionSize[]
+  /** Bytes that layers store but later layers overwrote or deleted. */
+  wasted?: WastedBytes
 }
 
 /** Everything a run learned: what the summary, outputs and JSON show. */

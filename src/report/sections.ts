@@ -144,3 +144,162 @@ export function table(header: string[], rows: string[][]): string {
     '\n'
   )
 }
+
+/**
+ * The engine's own figure, labelled with its store: the classic store
+ * counts the unpacked layers, the containerd store adds its compressed
+ * content, so it is shown beside ours, never instead.
+ */
+export function engineFigureLine(report: Report): string {
+  const images = measuredImages(report)
+  if (images.length === 0) return ''
+  const store = images[0].imageStore
+  const storeName = store ? `${store} image store` : 'image store unknown'
+  const figures = images
+    .map(image => `${image.role} ${formatBytes(image.engineSize)}`)
+    .join(', ')
+  const compression = images[0].compression ?? 'gzip -6'
+  const approximate = compression !== 'gzip -6'
+  return [
+    `Sizes are the sum of the image’s layer tars, and \`${compression}\`` +
+      ' of each plus the config for the compressed figure, computed from ' +
+      '`docker save`: the same on every image store.' +
+      (approximate
+        ? ' No `gzip` command was found: the compressed figure ' +
+          'comes from Node’s zlib and may be 2% off.'
+        : ''),
+    `The engine’s own figure (\`docker image inspect\`, ${storeName}): ` +
+      `${figures}.` +
+      measuringNote(report)
+  ].join(' ')
+}
+
+function measuringNote(report: Report): string {
+  if (report.measureSeconds === undefined) return ''
+  const cached = measuredImages(report).reduce(
+    (sum, image) => sum + (image.cachedLayers ?? 0),
+    0
+  )
+  const reuse = cached
+    ? ` (${cached} layer${cached === 1 ? '' : 's'} compressed in an ` +
+      'earlier run)'
+    : ''
+  return ` Measured in ${report.measureSeconds.toFixed(1)} s${reuse}.`
+}
+
+function measuredImages(report: Report): ImageFigures[] {
+  return [report.baseline, report.optimized].filter(
+    (image): image is ImageFigures => image !== undefined
+  )
+}
+
+/** Every layer in order, with the instruction that made it. */
+export function layerTable(image: ImageFigures | undefined): string {
+  if (!image || image.layers.length === 0) return ''
+  const rows = image.layers.map((layer, index) => [
+    String(index + 1),
+    formatBytes(layer.size),
+    formatBytes(layer.compressedSize),
+    `\`${shorten(instruction(layer.createdBy), 100)}\``
+  ])
+  return details(
+    `Layers of the ${image.role} image`,
+    table(['#', 'Size', 'Compressed', 'Made by'], rows)
+  )
+}
+
+/** The installed distributions that take the most room. */
+export function distributionTable(
+  image: ImageFigures | undefined,
+  count = 10
+): string {
+  const found = image?.distributions ?? []
+  if (!image || found.length === 0) return ''
+  const rows = found
+    .slice(0, count)
+    .map(d => [`${d.name} ${d.version}`, formatBytes(d.size), String(d.files)])
+  const total = found.reduce((sum, d) => sum + d.size, 0)
+  const where = [...new Set(found.map(d => `\`${d.location}\``))].join(', ')
+  return details(
+    `Largest Python distributions of the ${image.role} image ` +
+      `(${found.length} installed, ${formatBytes(total)})`,
+    `Installed in ${where}; sizes are the files in the image, bytecode ` +
+      `included.\n\n${table(['Distribution', 'Size', 'Files'], rows)}`
+  )
+}
+
+/** Bytes stored in layers that a later layer overwrote or deleted. */
+export function wastedBytesSection(report: Report, count = 5): string {
+  const images = measuredImages(report).filter(image => image.wasted)
+  if (images.length === 0) return ''
+  const lines = images.map(image => {
+    const wasted = image.wasted ?? { bytes: 0, files: 0, largest: [] }
+    return (
+      `- ${image.role}: ${formatBytes(wasted.bytes)} in ${wasted.files} ` +
+      'file(s) that a later layer overwrote or deleted'
+    )
+  })
+  const rows = images.flatMap(image =>
+    (image.wasted?.largest ?? [])
+      .slice(0, count)
+      .map(file => [
+        image.role,
+        `\`${file.path}\``,
+        formatBytes(file.size),
+        `${file.how} by layer ${file.hiddenBy + 1} (written by ${file.layer + 1})`
+      ])
+  )
+  const list = rows.length
+    ? `\n\n${table(['Image', 'Path', 'Size', 'Hidden'], rows)}`
+    : ''
+  return details('Wasted bytes', lines.join('\n') + list)
+}
+
+/** Where the optimized image's bytes are. */
+export function largestPathsSection(
+  image: ImageFigures | undefined,
+  count = 10
+): string {
+  const directories = image?.directories ?? []
+  const files = image?.largestFiles ?? []
+  if (!image || (directories.length === 0 && files.length === 0)) return ''
+  const rows = (list: { path: string; size: number }[]) =>
+    list.slice(0, count).map(p => [`\`${p.path}\``, formatBytes(p.size)])
+  // The deepest level measured says most: `usr` alone says little.
+  const depth = Math.max(0, ...directories.map(d => d.path.split('/').length))
+  const deepest = directories.filter(d => d.path.split('/').length === depth)
+  return details(
+    `Largest paths of the ${image.role} image`,
+    [
+      table(['Directory', 'Size'], rows(deepest)),
+      table(['File', 'Size'], rows(files))
+    ].join('\n\n')
+  )
+}
+
+function details(summary: string, body: string): string {
+  return [
+    `<details><summary>${summary}</summary>`,
+    '',
+    body,
+    '',
+    '</details>'
+  ].join('\n')
+}
+
+/** The history's wording, as a Dockerfile would say it. */
+export function instruction(createdBy: string | undefined): string {
+  if (!createdBy) return 'unknown'
+  return createdBy
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+    .replace(/^\/bin\/sh -c /, 'RUN ')
+    .replace(/^RUN \/bin\/sh -c /, 'RUN ')
+    .replace(/\s*# buildkit$/, '')
+    .replace(/\s+/g, ' ')
+    .replace(/`/g, "'")
+    .trim()
+}
+
+export function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
