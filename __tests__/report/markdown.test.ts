@@ -111,7 +111,7 @@ function report(overrides: Partial<Report> = {}): Report {
     baselineSource: 'generated',
     builderImage: 'debian:13-slim',
     runtimeImage: 'gcr.io/distroless/python3-debian13:nonroot',
-    dockerfile: '/work/shop/.venvship/Dockerfile',
+    dockerfile: '/srv/shop/.venvship/Dockerfile',
     baseline: sampleFigures('baseline', CONTENTS.baseline),
     optimized: sampleFigures('optimized', CONTENTS.optimized),
     smokeTest: {
@@ -241,7 +241,7 @@ describe('renderReport', () => {
       '| Python | 3.13 | default |',
       '| Start command | `["gunicorn","--bind","0.0.0.0:8000","app:app"]` | Flask app in app.py |',
       '| Builder → runtime | `debian:13-slim` → `gcr.io/distroless/python3-debian13:nonroot` |  |',
-      '| Dockerfile | `/work/shop/.venvship/Dockerfile` | generated |'
+      '| Dockerfile | `/srv/shop/.venvship/Dockerfile` | generated |'
     ]) {
       expect(text).toContain(row)
     }

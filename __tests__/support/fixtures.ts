@@ -112,7 +112,7 @@ export function expectGolden(file: string, actual: string): void {
 /** A detected project, for the stages that come after detection. */
 export function sampleProject(overrides: Partial<Project> = {}): Project {
   return {
-    root: '/work/shop',
+    root: '/srv/shop',
     packageManager: {
       name: 'pip',
       requirements: ['requirements.txt'],
@@ -137,7 +137,7 @@ export function sampleFigures(
   return {
     role,
     tag: `venvship/shop:${role}-42-1`,
-    dockerfile: `/work/shop/.venvship/${role === 'optimized' ? 'Dockerfile' : 'baseline.Dockerfile'}`,
+    dockerfile: `/srv/shop/.venvship/${role === 'optimized' ? 'Dockerfile' : 'baseline.Dockerfile'}`,
     size: role === 'optimized' ? 150_000_000 : 1_200_000_000,
     compressedSize: role === 'optimized' ? 52_000_000 : 430_000_000,
     engineSize: role === 'optimized' ? 151_000_000 : 1_210_000_000,
