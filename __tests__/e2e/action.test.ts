@@ -10,6 +10,7 @@ import {
   httpAnswer,
   pythonIn,
   REPO_ROOT,
+  removeKeptImages,
   runAction,
   sh
 } from './harness.js'
@@ -40,14 +41,7 @@ describeWithEngine.each([
     })
   })
 
-  afterAll(() => {
-    const images = [
-      run?.outputs['optimized-image'],
-      run?.outputs['baseline-image']
-    ]
-    for (const image of images.filter(Boolean))
-      docker('image', 'rm', '-f', image)
-  })
+  afterAll(() => removeKeptImages(run))
 
   it('succeeds and builds both images', () => {
     expect(run.stdout).not.toMatch(/::error/)

@@ -164,3 +164,14 @@ export async function httpAnswer(image: string) {
     docker('rm', '--force', container)
   }
 }
+
+/** Removes the images a run kept with keep-images, if it got that far. */
+export function removeKeptImages(run: ActionRun | undefined): void {
+  const images = [
+    run?.outputs['optimized-image'],
+    run?.outputs['baseline-image']
+  ]
+  for (const image of images.filter(Boolean)) {
+    docker('image', 'rm', '-f', image as string)
+  }
+}

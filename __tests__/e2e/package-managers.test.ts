@@ -7,6 +7,7 @@ import {
   httpAnswer,
   pythonIn,
   REPO_ROOT,
+  removeKeptImages,
   runAction
 } from './harness.js'
 
@@ -38,14 +39,7 @@ describeWithEngine.each<Example>([
     })
   })
 
-  afterAll(() => {
-    const images = [
-      run?.outputs['optimized-image'],
-      run?.outputs['baseline-image']
-    ]
-    for (const image of images.filter(Boolean))
-      docker('image', 'rm', '-f', image)
-  })
+  afterAll(() => removeKeptImages(run))
 
   it('succeeds, and the optimized image passes its smoke test', () => {
     expect(run.stdout).not.toMatch(/::error/)
