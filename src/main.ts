@@ -18,12 +18,17 @@ import {
 } from './generate/index.js'
 import { getSettings, type Settings } from './inputs.js'
 import { measureImage } from './docker/measure-image.js'
-import type { ImageFigures, Report } from './report/model.js'
+import type { Report } from './report/model.js'
 import { setOutputs, writeJsonReport } from './report/outputs.js'
 import { COMMENT_LIMIT, renderReport } from './report/markdown.js'
 import { commentOnPullRequest } from './github/pull-request-comment.js'
-import { findBaseSizes, uploadSizes } from './github/base-sizes.js'
-import { sizesRecord } from './report/sizes-record.js'
+import {
+  type BaseSizes,
+  findBaseSizes,
+  uploadSizes
+} from './github/base-sizes.js'
+import { recordedCompressedSizes, sizesRecord } from './report/sizes-record.js'
+import type { CompressionMethod } from './measure/index.js'
 import * as github from '@actions/github'
 import { readFileSync } from 'node:fs'
 
@@ -39,11 +44,13 @@ export async function run(): Promise<void> {
       logged(writeDockerfiles(project, generateSettings(settings)))
     )
     const report = emptyReport(project, files)
+    // Read while the images build: measuring reuses its layer sizes.
+    const recorded = findBaseSizes(settings.githubToken, settings.commentKey)
     const failures = settings.build
-      ? await buildAndMeasure(report, files, settings)
+      ? await buildAndMeasure(report, files, settings, recorded)
       : []
-    await core.group('Compare with the base branch', () =>
-      compareWithBase(report, settings)
+    await core.group('Compare with the base branch', async () =>
+      compareWithBase(report, settings, await recorded)
     )
     await core.group('Report', () => publish(report, settings))
     enforce(report, failures)
@@ -56,7 +63,8 @@ export async function run(): Promise<void> {
 async function buildAndMeasure(
   report: Report,
   files: GeneratedFiles,
-  settings: Settings
+  settings: Settings,
+  recorded: Promise<BaseSizes>
 ): Promise<string[]> {
   const docker = new DockerCli()
   await docker.engineVersion()
@@ -85,8 +93,8 @@ async function buildAndMeasure(
         checkLibraries(docker, tag)
       )
     }
-    await core.group('Measure images', () =>
-      measureAll(docker, images, files, report)
+    await core.group('Measure images', async () =>
+      measureAll(docker, images, files, report, await recorded)
     )
   } finally {
     if (!settings.keepImages) await docker.remove(built.map(b => b.tag))
@@ -168,36 +176,60 @@ async function buildBoth(
   return images
 }
 
+/**
+ * Both images at once: the engine streams one while the other's layers
+ * are compressed. Layer sizes the branch's last run recorded are reused.
+ */
 async function measureAll(
   docker: DockerCli,
   images: BuiltPair,
   files: GeneratedFiles,
-  report: Report
+  report: Report,
+  base: BaseSizes
 ): Promise<void> {
   const started = Date.now()
+  const record = base.found ? base.record : undefined
+  const recorded = (method: CompressionMethod) =>
+    recordedCompressedSizes(record, method)
+  if (base.found && record?.layers) {
+    const count = Object.keys(record.layers.compressedSizes).length
+    core.info(`Reusing ${count} layer sizes recorded on ${base.branch}.`)
+  }
   const measure = async (role: 'baseline' | 'optimized', file: string) => {
     const image = images[role]
     if (!image) return undefined
-    const figures: ImageFigures = await measureImage(docker, image, role, file)
+    const figures = await measureImage(docker, image, role, file, recorded)
     core.info(
       `${role}: ${figures.size} bytes, ${figures.compressedSize} compressed`
     )
     return figures
   }
-  report.optimized = await measure('optimized', files.dockerfile)
-  report.baseline = await measure('baseline', files.baselineDockerfile)
+  const [optimized, baseline] = await Promise.all([
+    measure('optimized', files.dockerfile),
+    measure('baseline', files.baselineDockerfile)
+  ])
+  report.optimized = optimized
+  report.baseline = baseline
   report.measureSeconds = (Date.now() - started) / 1000
 }
 
 /**
- * Pull requests read the base branch's last numbers (for max-growth and
- * the comment); pushes and manual runs keep theirs for later pull
- * requests. Then every budget is checked.
+ * Pull requests compare with the base branch's last numbers (for
+ * max-growth and the comment); pushes and manual runs keep theirs for
+ * later runs. Then every budget is checked.
  */
-async function compareWithBase(report: Report, settings: Settings) {
+async function compareWithBase(
+  report: Report,
+  settings: Settings,
+  base: BaseSizes
+) {
   const event = github.context.eventName
-  if (report.optimized && PULL_REQUEST_EVENTS.includes(event)) {
-    const base = await findBaseSizes(settings.githubToken, settings.commentKey)
+  const comparing = PULL_REQUEST_EVENTS.includes(event)
+  if (!base.found && base.warning) {
+    if (comparing) core.warning(base.warning)
+    else core.info(base.warning)
+  }
+  if (report.optimized && comparing) {
     report.base = base.found
       ? { branch: base.branch, optimizedSize: base.record.optimizedSize }
       : {
@@ -207,8 +239,9 @@ async function compareWithBase(report: Report, settings: Settings) {
   }
   const record = sizesRecord(report, settings.commentKey)
   if (record && RECORDING_EVENTS.includes(event)) await uploadSizes(record)
-  const base = report.base && 'branch' in report.base ? report.base : undefined
-  report.budgets = checkBudgets(settings.budgets, report, base)
+  const compared =
+    report.base && 'branch' in report.base ? report.base : undefined
+  report.budgets = checkBudgets(settings.budgets, report, compared)
 }
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']

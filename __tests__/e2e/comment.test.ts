@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { formatBytes } from '../../src/sizes.js'
+import type { ImageFigures } from '../../src/report/model.js'
+import type { RecordedLayerSizes } from '../../src/report/sizes-record.js'
 import {
   failures,
   type FakeGitHub,
@@ -45,6 +48,25 @@ function pullRequestEvent(number: number, eventName = 'pull_request') {
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '4242'
   }
+}
+
+function diffIds(image: string): string[] {
+  const output = execFileSync('docker', [
+    'image',
+    'inspect',
+    '--format',
+    '{{json .RootFS.Layers}}',
+    image
+  ])
+  return JSON.parse(String(output)) as string[]
+}
+
+/** A size-cache file of its own: only the record can say a size. */
+function emptySizeCache(): string {
+  return path.join(
+    mkdtempSync(path.join(tmpdir(), 'venvship-sizes-')),
+    'c.json'
+  )
 }
 
 function errorsOf(run: ActionRun): string[] {
@@ -114,7 +136,11 @@ describeWithEngine('the pull-request comment, through the real Octokit', () => {
     expect(github.state.commentsOn('acme', 'shop', 15)).toHaveLength(2)
   })
 
-  function baseReport(optimizedSize: number, branch = 'main') {
+  function baseReport(
+    optimizedSize: number,
+    branch = 'main',
+    layers?: RecordedLayerSizes
+  ) {
     github.state.addArtifact({
       owner: 'acme',
       repo: 'shop',
@@ -127,7 +153,8 @@ describeWithEngine('the pull-request comment, through the real Octokit', () => {
           version: 1,
           key: 'examples/flask-pip',
           optimizedSize,
-          optimizedCompressedSize: optimizedSize / 3
+          optimizedCompressedSize: optimizedSize / 3,
+          layers
         })
       }
     })
@@ -172,6 +199,67 @@ describeWithEngine('the pull-request comment, through the real Octokit', () => {
     )
   })
 
+  /**
+   * The base images' layers, recorded with sizes no compressor would
+   * give, so that a figure equal to one of them was reused, not computed.
+   */
+  function recordBaseImageLayers(): RecordedLayerSizes {
+    const digests = new Set(
+      ['python:3.13', 'gcr.io/distroless/python3-debian13:nonroot'].flatMap(
+        image => diffIds(image)
+      )
+    )
+    const compressedSizes = Object.fromEntries(
+      [...digests].map((digest, index) => [digest, 1_000_003 + index])
+    )
+    github.state.artifacts = []
+    baseReport(70_000_000, 'main', { compression: 'gzip -6', compressedSizes })
+    return { compression: 'gzip -6', compressedSizes }
+  }
+
+  function expectReused(run: ActionRun, recorded: RecordedLayerSizes) {
+    expect(errorsOf(run)).toEqual([])
+    const report = JSON.parse(readFileSync(run.outputs.report, 'utf8')) as {
+      optimized: ImageFigures
+      baseline: ImageFigures
+    }
+    const { compressedSizes } = recorded
+    const reused = [report.optimized, report.baseline].flatMap(image =>
+      image.layers.filter(l => l.blobDigest && l.blobDigest in compressedSizes)
+    )
+    expect(reused).toHaveLength(Object.keys(compressedSizes).length)
+    for (const layer of reused) {
+      expect(layer.compressedSize).toBe(compressedSizes[layer.blobDigest!])
+    }
+    expect(
+      (report.optimized.cachedLayers ?? 0) + (report.baseline.cachedLayers ?? 0)
+    ).toBe(reused.length)
+    expect(run.stdout).toContain(
+      `Reusing ${reused.length} layer sizes recorded on main.`
+    )
+  }
+
+  it('reuses the layer sizes the base branch recorded', async () => {
+    const recorded = recordBaseImageLayers()
+    const run = await runAction(inputs, {
+      ...pullRequestEvent(20),
+      VENVSHIP_SIZE_CACHE: emptySizeCache()
+    })
+    expectReused(run, recorded)
+  })
+
+  it('a push reuses the layer sizes its branch recorded', async () => {
+    const recorded = recordBaseImageLayers()
+    const run = await runAction(inputs, {
+      ...pullRequestEvent(21),
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_REF: 'refs/heads/main',
+      VENVSHIP_SIZE_CACHE: emptySizeCache()
+    })
+    expectReused(run, recorded)
+    expect(github.state.commentsOn('acme', 'shop', 21)).toHaveLength(0)
+  })
+
   it('a push event writes the summary and posts no comment', async () => {
     const before = github.requests.length
     const run = await runAction(inputs, {
@@ -180,6 +268,8 @@ describeWithEngine('the pull-request comment, through the real Octokit', () => {
     })
     expect(run.exitCode).toBe(0)
     expect(run.summary).toContain('Smoke test ✅ passed')
-    expect(github.requests.length).toBe(before)
+    // It may read the branch's sizes record, but touches no comment.
+    const routes = github.requests.slice(before).map(r => r.route ?? r.path)
+    expect(routes.filter(route => /omment/.test(route))).toEqual([])
   })
 })

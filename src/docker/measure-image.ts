@@ -1,5 +1,6 @@
 import {
   chooseCompression,
+  type CompressionMethod,
   loadImageMeasurement,
   loadSizeCache,
   measureSavedImage,
@@ -12,6 +13,11 @@ import {
 import type { ImageFigures, ImageStore } from '../report/model.js'
 import type { BuiltImage, DockerCli } from './cli.js'
 
+/** Compressed layer sizes known from elsewhere, for a compression method. */
+export type RecordedSizes = (
+  method: CompressionMethod
+) => ReadonlyMap<string, number>
+
 /** How many of each list the report keeps; the JSON report too. */
 const LISTED = { layerFiles: 10, imageFiles: 20, directories: 40 }
 
@@ -19,17 +25,25 @@ const LISTED = { layerFiles: 10, imageFiles: 20, directories: 40 }
  * Streams `docker save` through the measurer: sizes come from the
  * exported layer tars, so they mean the same on every image store.
  * Compressed sizes of layers measured before (by blob digest) come from
- * the size cache.
+ * the size cache, or from `recorded`: the sizes an earlier run on the
+ * branch recorded, for runners that start with an empty cache.
  */
 export async function measureImage(
   docker: DockerCli,
   image: BuiltImage,
   role: ImageFigures['role'],
-  dockerfile: string
+  dockerfile: string,
+  recorded?: RecordedSizes
 ): Promise<ImageFigures> {
   const started = Date.now()
   const config = await docker.inspect(image.tag)
-  const measured = await measureSaved(docker, image.tag, {}, config.id)
+  const measured = await measureSaved(
+    docker,
+    image.tag,
+    {},
+    config.id,
+    recorded
+  )
   return {
     role,
     tag: image.tag,
@@ -47,6 +61,7 @@ export async function measureImage(
       compressedSize: layer.compressedSize,
       createdBy: layer.createdBy,
       digest: layer.digest,
+      ...(layer.blobDigest && { blobDigest: layer.blobDigest }),
       files: layer.files
     })),
     largestFiles: measured.largestFiles.slice(0, LISTED.imageFiles),
@@ -70,14 +85,18 @@ export async function measureSaved(
   docker: DockerCli,
   tag: string,
   options: Pick<MeasureOptions, 'compressor' | 'concurrency'> = {},
-  imageId?: string
+  imageId?: string,
+  recorded?: RecordedSizes
 ): Promise<ImageMeasurement> {
   const compression = await chooseCompression(options.compressor)
   const cacheFile = sizeCachePath()
   const id = imageId ?? (await docker.inspect(tag)).id
   const seen = loadImageMeasurement(cacheFile, compression, id)
   if (seen) return asCached(seen)
-  const known = loadSizeCache(cacheFile, compression)
+  const known = new Map([
+    ...(recorded?.(compression) ?? []),
+    ...loadSizeCache(cacheFile, compression)
+  ])
   const saved = docker.save(tag)
   const [measured] = await Promise.all([
     measureSavedImage(saved.stream, {

@@ -44,21 +44,21 @@ export async function uploadSizes(record: SizesRecord): Promise<void> {
 
 export type BaseSizes =
   | { found: true; record: SizesRecord; branch: string }
-  | { found: false; reason: string }
+  | { found: false; reason: string; warning?: string }
 
 /**
- * The latest sizes recorded on the pull request's base branch, from the
- * newest unexpired artifact of a run on that branch.
+ * The latest sizes recorded on the branch this run builds on: a pull
+ * request's base branch, or the pushed branch itself, from the newest
+ * unexpired artifact of a run on it. Logs nothing, so that it can run
+ * while the images build: a failure comes back as `warning`.
  */
 export async function findBaseSizes(
   token: string,
   key: string
 ): Promise<BaseSizes> {
-  const { context } = github
-  const branch: unknown = context.payload.pull_request?.base?.ref
-  if (typeof branch !== 'string' || !token) {
-    return { found: false, reason: 'not a pull request' }
-  }
+  const branch = recordingBranch()
+  if (!branch) return { found: false, reason: 'no branch to compare with' }
+  if (!token) return { found: false, reason: 'no github-token to read it' }
   try {
     const artifact = await latestArtifact(token, artifactName(key), branch)
     if (!artifact) {
@@ -70,9 +70,22 @@ export async function findBaseSizes(
       : { found: false, reason: `the report from ${branch} is unreadable` }
   } catch (error) {
     const reason = `the report from ${branch} could not be read: ${errorMessage(error)}`
-    core.warning(`${reason}. Does the token have actions: read?`)
-    return { found: false, reason }
+    return {
+      found: false,
+      reason,
+      warning: `${reason}. Does the token have actions: read?`
+    }
   }
+}
+
+/** A pull request's base branch, else the branch the run is on. */
+function recordingBranch(): string | undefined {
+  const { context } = github
+  const base: unknown = context.payload.pull_request?.base?.ref
+  if (typeof base === 'string') return base
+  const prefix = 'refs/heads/'
+  const ref = context.ref ?? ''
+  return ref.startsWith(prefix) ? ref.slice(prefix.length) : undefined
 }
 
 interface ArtifactRef {

@@ -16,6 +16,8 @@ export interface LayerFigure {
   createdBy?: string
   /** The layer's diff ID. */
   digest?: string
+  /** The digest `docker save` stores the layer under: the size cache's key. */
+  blobDigest?: string
   /** Regular files the layer stores. */
   files?: number
 }
