@@ -17,7 +17,7 @@ import {
   writeDockerfiles
 } from './generate/index.js'
 import { getSettings, type Settings } from './inputs.js'
-import { measureImage } from './docker/measure-image.js'
+import { Measurements, type RecordedSizes } from './docker/measure-image.js'
 import type { Report } from './report/model.js'
 import { setOutputs, writeJsonReport } from './report/outputs.js'
 import { COMMENT_LIMIT, renderReport } from './report/markdown.js'
@@ -28,7 +28,6 @@ import {
   uploadSizes
 } from './github/base-sizes.js'
 import { recordedCompressedSizes, sizesRecord } from './report/sizes-record.js'
-import type { CompressionMethod } from './measure/index.js'
 import * as github from '@actions/github'
 import { readFileSync } from 'node:fs'
 
@@ -70,9 +69,14 @@ async function buildAndMeasure(
   await docker.engineVersion()
   const built: BuiltImage[] = []
   const failures: string[] = []
+  const measurements = new Measurements(docker, recordedSizes(recorded))
   try {
     const images = await core.group('Build images', () =>
-      buildImages(docker, report.project, files, settings, built, failures)
+      buildImages(docker, report.project, files, settings, {
+        built,
+        failures,
+        measurements
+      })
     )
     if (images.optimized && settings.smokeTest.kind !== 'off') {
       const tag = images.optimized.tag
@@ -94,9 +98,10 @@ async function buildAndMeasure(
       )
     }
     await core.group('Measure images', async () =>
-      measureAll(docker, images, files, report, await recorded)
+      measureAll(measurements, report, await recorded)
     )
   } finally {
+    await measurements.settled()
     if (!settings.keepImages) await docker.remove(built.map(b => b.tag))
   }
   return failures
@@ -118,16 +123,22 @@ async function checkLibraries(docker: DockerCli, image: string) {
 
 type BuiltPair = Partial<Record<'baseline' | 'optimized', BuiltImage>>
 
+/** What the builds leave behind: images, failures, measurements started. */
+interface BuildResults {
+  built: BuiltImage[]
+  failures: string[]
+  measurements: Measurements
+}
+
 async function buildImages(
   docker: DockerCli,
   project: Project,
   files: GeneratedFiles,
   settings: Settings,
-  built: BuiltImage[],
-  failures: string[]
+  results: BuildResults
 ): Promise<BuiltPair> {
   return withSecretFiles(buildSecrets(settings), secrets =>
-    buildBoth(docker, project, files, secrets, built, failures)
+    buildBoth(docker, project, files, secrets, results)
   )
 }
 
@@ -145,29 +156,34 @@ function buildSecrets(settings: Settings): SecretValues {
   }
 }
 
+/**
+ * The baseline first: it is measured while the optimized image builds,
+ * which is then measured during its smoke test.
+ */
 async function buildBoth(
   docker: DockerCli,
   project: Project,
   files: GeneratedFiles,
   secrets: Record<string, string>,
-  built: BuiltImage[],
-  failures: string[]
+  { built, failures, measurements }: BuildResults
 ): Promise<BuiltPair> {
   const images: BuiltPair = {}
   const dockerfiles = {
     optimized: files.dockerfile,
     baseline: files.baselineDockerfile
   }
-  for (const role of ['optimized', 'baseline'] as const) {
+  for (const role of ['baseline', 'optimized'] as const) {
     try {
-      images[role] = await docker.build({
+      const image = await docker.build({
         role,
         context: project.root,
         dockerfile: dockerfiles[role],
         tag: imageTag(project, role),
         secrets
       })
-      built.push(images[role])
+      images[role] = image
+      built.push(image)
+      measurements.start(image, role, dockerfiles[role])
     } catch (error) {
       if (!(error instanceof StepFailure)) throw error
       failures.push(error.message)
@@ -176,41 +192,41 @@ async function buildBoth(
   return images
 }
 
+/** The compressed layer sizes the branch's last run recorded. */
+async function recordedSizes(
+  recorded: Promise<BaseSizes>
+): Promise<RecordedSizes> {
+  const base = await recorded
+  const record = base.found ? base.record : undefined
+  return method => recordedCompressedSizes(record, method)
+}
+
 /**
- * Both images at once: the engine streams one while the other's layers
- * are compressed. Layer sizes the branch's last run recorded are reused.
+ * Waits for the measurements started as the images were built; what the
+ * job waits for here is what measuring adds to the run.
  */
 async function measureAll(
-  docker: DockerCli,
-  images: BuiltPair,
-  files: GeneratedFiles,
+  measurements: Measurements,
   report: Report,
   base: BaseSizes
 ): Promise<void> {
-  const started = Date.now()
-  const record = base.found ? base.record : undefined
-  const recorded = (method: CompressionMethod) =>
-    recordedCompressedSizes(record, method)
-  if (base.found && record?.layers) {
-    const count = Object.keys(record.layers.compressedSizes).length
-    core.info(`Reusing ${count} layer sizes recorded on ${base.branch}.`)
+  const waiting = Date.now()
+  if (base.found && base.record.layers) {
+    const count = Object.keys(base.record.layers.compressedSizes).length
+    core.info(`Read ${count} layer sizes recorded on ${base.branch}.`)
   }
-  const measure = async (role: 'baseline' | 'optimized', file: string) => {
-    const image = images[role]
-    if (!image) return undefined
-    const figures = await measureImage(docker, image, role, file, recorded)
+  const { figures, seconds } = await measurements.finish()
+  for (const image of [figures.optimized, figures.baseline]) {
+    if (!image) continue
     core.info(
-      `${role}: ${figures.size} bytes, ${figures.compressedSize} compressed`
+      `${image.role}: ${image.size} bytes, ${image.compressedSize} ` +
+        `compressed, measured in ${image.measureSeconds?.toFixed(1)} s`
     )
-    return figures
   }
-  const [optimized, baseline] = await Promise.all([
-    measure('optimized', files.dockerfile),
-    measure('baseline', files.baselineDockerfile)
-  ])
-  report.optimized = optimized
-  report.baseline = baseline
-  report.measureSeconds = (Date.now() - started) / 1000
+  report.optimized = figures.optimized
+  report.baseline = figures.baseline
+  report.measureSeconds = seconds
+  report.measureWaitSeconds = (Date.now() - waiting) / 1000
 }
 
 /**

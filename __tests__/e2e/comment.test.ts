@@ -235,7 +235,7 @@ describeWithEngine('the pull-request comment, through the real Octokit', () => {
       (report.optimized.cachedLayers ?? 0) + (report.baseline.cachedLayers ?? 0)
     ).toBe(reused.length)
     expect(run.stdout).toContain(
-      `Reusing ${reused.length} layer sizes recorded on main.`
+      `Read ${reused.length} layer sizes recorded on main.`
     )
   }
 

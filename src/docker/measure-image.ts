@@ -137,3 +137,50 @@ export async function imageStore(docker: DockerCli): Promise<ImageStore> {
     ? 'containerd'
     : 'classic'
 }
+
+type Role = ImageFigures['role']
+
+/**
+ * Each image is measured as soon as it is built, so that the baseline is
+ * read and compressed while the engine builds the optimized image: a build
+ * leaves a core idle much of the time.
+ */
+export class Measurements {
+  private readonly running = new Map<Role, Promise<ImageFigures>>()
+  private startedAt: number | undefined
+  private endedAt = 0
+
+  constructor(
+    private readonly docker: DockerCli,
+    private readonly recorded: Promise<RecordedSizes>
+  ) {}
+
+  start(image: BuiltImage, role: Role, dockerfile: string): void {
+    this.startedAt ??= Date.now()
+    const figures = this.recorded
+      .then(sizes => measureImage(this.docker, image, role, dockerfile, sizes))
+      .finally(() => (this.endedAt = Math.max(this.endedAt, Date.now())))
+    // Awaited in finish(); until then a failure must not go unhandled.
+    figures.catch(() => undefined)
+    this.running.set(role, figures)
+  }
+
+  /** Every started measurement; `seconds` from the first start to the last end. */
+  async finish(): Promise<{
+    figures: Partial<Record<Role, ImageFigures>>
+    seconds?: number
+  }> {
+    const figures: Partial<Record<Role, ImageFigures>> = {}
+    for (const [role, measured] of this.running) figures[role] = await measured
+    const seconds =
+      this.startedAt === undefined
+        ? undefined
+        : (this.endedAt - this.startedAt) / 1000
+    return { figures, seconds }
+  }
+
+  /** Resolves once nothing reads the images any more, failed or not. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.running.values())
+  }
+}

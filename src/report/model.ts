@@ -70,7 +70,10 @@ export interface Report {
   smokeTest?: SmokeTestResult
   /** Shared libraries the venv needs that the runtime lacks. */
   libraries?: LibraryCheck
+  /** From the first measurement's start to the last one's end. */
   measureSeconds?: number
+  /** What measuring added after the builds and checks were done. */
+  measureWaitSeconds?: number
   budgets: BudgetResult[]
   /** The base branch's optimized size, or why it is not known. */
   base?:

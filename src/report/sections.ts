@@ -184,7 +184,12 @@ function measuringNote(report: Report): string {
     ? ` (${cached} layer${cached === 1 ? '' : 's'} compressed in an ` +
       'earlier run)'
     : ''
-  return ` Measured in ${report.measureSeconds.toFixed(1)} s${reuse}.`
+  const wait = report.measureWaitSeconds
+  const alongside =
+    wait === undefined
+      ? ''
+      : `, alongside the builds: it added ${wait.toFixed(1)} s after them`
+  return ` Measured in ${report.measureSeconds.toFixed(1)} s${reuse}${alongside}.`
 }
 
 function measuredImages(report: Report): ImageFigures[] {
