@@ -896,9 +896,10 @@ function costLines(result) {
     ...pipelineLines(pipeline, baseLayers),
     `- What the engine alone costs any reader: \`docker save\` of both ` +
       `images at once, to nowhere, takes ${seconds(saved)} ` +
-      `(${percent(saved, builds)} of the builds), ${seconds(firstByte)} ` +
-      'of it before the first byte, while the classic image store writes ' +
-      'the archive to a folder of its own. A save started a second into a ' +
+      `(${percent(saved, builds)} of the builds); in a run of its own, ` +
+      `the first byte came after ${seconds(firstByte)}, the classic image ` +
+      'store writing the archive to a folder of its own before it sends ' +
+      'any. A save started a second into a ' +
       `cold build finished at ${seconds(duringBuild.save)}, the build at ` +
       `${seconds(duringBuild.build)} (alone the save takes ` +
       `${seconds(duringBuild.alone)}): ` +
