@@ -94,7 +94,7 @@ function parseArguments(args) {
     provision: true,
     keepCacheMounts: false,
     keepImages: false,
-    rounds: 2
+    rounds: 3
   }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
@@ -426,11 +426,16 @@ async function timePipeline(pair, measurement, baseOnlyCache) {
   }
   const mean = (list, pick) =>
     list.reduce((sum, run) => sum + pick(run), 0) / list.length
-  const summary = list => ({
-    buildsOnly: mean(list, run => run.buildsOnly.total),
-    measured: mean(list, run => run.measured.total),
-    wait: mean(list, run => run.measured.wait)
-  })
+  const summary = list => {
+    const costs = list.map(run => run.measured.total - run.buildsOnly.total)
+    return {
+      buildsOnly: mean(list, run => run.buildsOnly.total),
+      measured: mean(list, run => run.measured.total),
+      wait: mean(list, run => run.measured.wait),
+      lowest: Math.min(...costs),
+      highest: Math.max(...costs)
+    }
+  }
   return {
     rounds: options.rounds,
     empty: summary(runs.empty),
@@ -917,14 +922,16 @@ function costLines(result) {
 
 /** Measuring in the action's order, against the same builds alone. */
 function pipelineLines(pipeline, baseLayers) {
-  const line = (label, { buildsOnly, measured, wait }) => {
+  const line = (label, { buildsOnly, measured, wait, lowest, highest }) => {
     const cost = measured - buildsOnly
     const verdict = cost <= buildsOnly / 10 ? 'within' : 'over'
     return (
       `  - ${label}: ${seconds(measured)} against ${seconds(buildsOnly)} ` +
       `for the builds alone, so measuring cost ${seconds(cost)}, ` +
       `${percent(cost, buildsOnly)} of the builds (${verdict} the ` +
-      `10% target); ${seconds(wait)} of waiting after the last build.`
+      `10% target; from ${seconds(lowest)} to ${seconds(highest)} ` +
+      `between runs, cold builds varying by seconds); ${seconds(wait)} ` +
+      'of waiting after the last build.'
     )
   }
   return [

@@ -144,6 +144,12 @@ type Role = ImageFigures['role']
  * Each image is measured as soon as it is built, so that the baseline is
  * read and compressed while the engine builds the optimized image: a build
  * leaves a core idle much of the time.
+ *
+ * Known shortcoming: on a 2-core machine this still adds more than the
+ * 10% of the builds' time we aim at (docs/benchmarks.md): every layer no
+ * earlier run compressed costs `gzip -6` at about 30 MB/s per core, and
+ * `docker save` streams the whole image, base layers included, after the
+ * classic image store has written it to a folder of its own.
  */
 export class Measurements {
   private readonly running = new Map<Role, Promise<ImageFigures>>()
