@@ -17,7 +17,7 @@ import {
   writeDockerfiles
 } from './generate/index.js'
 import { getSettings, type Settings } from './inputs.js'
-import { Measurements, type RecordedSizes } from './docker/measure-image.js'
+import { Measurements } from './docker/measure-image.js'
 import type { Report } from './report/model.js'
 import { setOutputs, writeJsonReport } from './report/outputs.js'
 import { COMMENT_LIMIT, renderReport } from './report/markdown.js'
@@ -27,7 +27,7 @@ import {
   findBaseSizes,
   uploadSizes
 } from './github/base-sizes.js'
-import { recordedCompressedSizes, sizesRecord } from './report/sizes-record.js'
+import { sizesRecord } from './report/sizes-record.js'
 import * as github from '@actions/github'
 import { readFileSync } from 'node:fs'
 
@@ -69,7 +69,10 @@ async function buildAndMeasure(
   await docker.engineVersion()
   const built: BuiltImage[] = []
   const failures: string[] = []
-  const measurements = new Measurements(docker, recordedSizes(recorded))
+  const measurements = new Measurements(
+    docker,
+    recorded.then(base => (base.found ? base.record.layers : undefined))
+  )
   try {
     const images = await core.group('Build images', () =>
       buildImages(docker, report.project, files, settings, {
@@ -190,15 +193,6 @@ async function buildBoth(
     }
   }
   return images
-}
-
-/** The compressed layer sizes the branch's last run recorded. */
-async function recordedSizes(
-  recorded: Promise<BaseSizes>
-): Promise<RecordedSizes> {
-  const base = await recorded
-  const record = base.found ? base.record : undefined
-  return method => recordedCompressedSizes(record, method)
 }
 
 /**

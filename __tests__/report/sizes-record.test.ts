@@ -147,7 +147,9 @@ describe('recorded layer sizes', () => {
   ])('%s', (_name, layers, expected) => {
     const record = withLayers(layers)
     expect(record?.optimizedSize).toBe(100)
-    expect([...recordedCompressedSizes(record, 'gzip -6')]).toEqual(expected)
+    expect([...recordedCompressedSizes(record?.layers, 'gzip -6')]).toEqual(
+      expected
+    )
   })
 
   it('are not used by a measurement with another method', () => {
@@ -155,10 +157,10 @@ describe('recorded layer sizes', () => {
       compression: 'zlib -6 (approximate)',
       compressedSizes: { [digest]: 7 }
     })
-    expect(recordedCompressedSizes(record, 'gzip -6').size).toBe(0)
-    expect(recordedCompressedSizes(record, 'zlib -6 (approximate)').size).toBe(
-      1
-    )
+    expect(recordedCompressedSizes(record?.layers, 'gzip -6').size).toBe(0)
+    expect(
+      recordedCompressedSizes(record?.layers, 'zlib -6 (approximate)').size
+    ).toBe(1)
     expect(recordedCompressedSizes(undefined, 'gzip -6').size).toBe(0)
   })
 })

@@ -1,6 +1,5 @@
 import {
   chooseCompression,
-  type CompressionMethod,
   loadImageMeasurement,
   loadSizeCache,
   measureSavedImage,
@@ -11,12 +10,11 @@ import {
   type MeasureOptions
 } from '../measure/index.js'
 import type { ImageFigures, ImageStore } from '../report/model.js'
+import {
+  recordedCompressedSizes,
+  type RecordedLayerSizes
+} from '../report/sizes-record.js'
 import type { BuiltImage, DockerCli } from './cli.js'
-
-/** Compressed layer sizes known from elsewhere, for a compression method. */
-export type RecordedSizes = (
-  method: CompressionMethod
-) => ReadonlyMap<string, number>
 
 /** How many of each list the report keeps; the JSON report too. */
 const LISTED = { layerFiles: 10, imageFiles: 20, directories: 40 }
@@ -33,7 +31,7 @@ export async function measureImage(
   image: BuiltImage,
   role: ImageFigures['role'],
   dockerfile: string,
-  recorded?: RecordedSizes
+  recorded?: RecordedLayerSizes
 ): Promise<ImageFigures> {
   const started = Date.now()
   const config = await docker.inspect(image.tag)
@@ -86,7 +84,7 @@ export async function measureSaved(
   tag: string,
   options: Pick<MeasureOptions, 'compressor' | 'concurrency'> = {},
   imageId?: string,
-  recorded?: RecordedSizes
+  recorded?: RecordedLayerSizes
 ): Promise<ImageMeasurement> {
   const compression = await chooseCompression(options.compressor)
   const cacheFile = sizeCachePath()
@@ -94,7 +92,7 @@ export async function measureSaved(
   const seen = loadImageMeasurement(cacheFile, compression, id)
   if (seen) return asCached(seen)
   const known = new Map([
-    ...(recorded?.(compression) ?? []),
+    ...recordedCompressedSizes(recorded, compression),
     ...loadSizeCache(cacheFile, compression)
   ])
   const saved = docker.save(tag)
@@ -158,7 +156,7 @@ export class Measurements {
 
   constructor(
     private readonly docker: DockerCli,
-    private readonly recorded: Promise<RecordedSizes>
+    private readonly recorded: Promise<RecordedLayerSizes | undefined>
   ) {}
 
   start(image: BuiltImage, role: Role, dockerfile: string): void {

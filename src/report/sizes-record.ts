@@ -115,10 +115,9 @@ function parseLayerSizes(value: unknown): RecordedLayerSizes | undefined {
 
 /** The recorded sizes usable by a measurement that compresses with `method`. */
 export function recordedCompressedSizes(
-  record: SizesRecord | undefined,
+  layers: RecordedLayerSizes | undefined,
   method: CompressionMethod
 ): Map<string, number> {
-  const layers = record?.layers
   if (!layers || layers.compression !== method) return new Map()
   return new Map(Object.entries(layers.compressedSizes))
 }
